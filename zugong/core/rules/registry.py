@@ -1,0 +1,48 @@
+"""Where rules and the kinds of subject they judge are registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.module_loading import autodiscover_modules
+
+if TYPE_CHECKING:
+    from zugong.core.rules.engine import Rule, RuleContext
+
+RULES: dict[str, Rule] = {}
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """How the engine reads one kind of subject (a member, an organization ...)."""
+
+    name: str
+    label: Callable[[Any], str]
+    org_path: Callable[[Any], str]
+    # Fills ctx.data with whatever the rules need for a batch, so a check never queries per row.
+    preload: Callable[[RuleContext, Sequence[Any]], None] | None = None
+
+
+SUBJECT_KINDS: dict[str, SubjectKind] = {}
+
+
+def register_rule(rule: Rule) -> Rule:
+    if rule.id in RULES:
+        raise ValueError(f"duplicate rule id {rule.id}")
+    RULES[rule.id] = rule
+    return rule
+
+
+def register_subject_kind(kind: SubjectKind) -> SubjectKind:
+    SUBJECT_KINDS[kind.name] = kind
+    return kind
+
+
+def rules_for(subject_type: str) -> Iterable[Rule]:
+    return [r for r in RULES.values() if r.subject_type == subject_type]
+
+
+def autodiscover() -> None:
+    autodiscover_modules("rules")
