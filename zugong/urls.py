@@ -1,3 +1,20 @@
 from django.contrib import admin
-from django.urls import path
-urlpatterns = [path("admin/", admin.site.urls)]
+from django.urls import include, path
+
+admin.site.site_header = "组工 · 系统管理"
+admin.site.site_title = "组工系统管理"
+admin.site.index_title = "字典、节假日、规则参数与账号"
+
+urlpatterns = [
+    path("", include("zugong.dashboard.urls")),
+    path("accounts/", include("zugong.accounts.urls")),
+    path("orgs/", include("zugong.orgs.urls")),
+    path("members/", include("zugong.members.urls")),
+    path("admin/", admin.site.urls),
+]
+try:  # TEMP until the imports app lands
+    import zugong.core.imports.urls  # noqa: F401
+
+    urlpatterns.append(path("imports/", include("zugong.core.imports.urls")))
+except ImportError:
+    urlpatterns.append(path("imports/", include(([], "imports"))))

@@ -157,3 +157,40 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_label}：{self.message}"
+
+
+class ImportJob(TimeStamped):
+    """One upload of a 一张表 sheet: validated in full, then written in one transaction or not at all."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        VALIDATING = "validating", "校验中"
+        INVALID = "invalid", "校验未通过"
+        WRITING = "writing", "写入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("导入类型", max_length=40)
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+    error_file = models.FileField("标注错误的表格", upload_to="imports/%Y/%m/", blank=True)
+    message = models.CharField("说明", max_length=300, blank=True)
+    scope_path = models.CharField("导入时的管理范围", max_length=255)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="导入人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入记录"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -5,3 +5,6 @@ class MembersConfig(AppConfig):
     name = "zugong.members"
     label = "members"
     verbose_name = "党员"
+
+    def ready(self) -> None:
+        from zugong.members import exports  # noqa: F401 - registers the exporter

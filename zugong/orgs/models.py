@@ -89,6 +89,11 @@ class Organization(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("orgs:detail", args=[self.pk])
+
     @property
     def is_active(self) -> bool:
         return self.status == OrgStatus.ACTIVE

@@ -103,6 +103,7 @@ def create_org(*, actor: User | None, parent: Organization | None, **fields: obj
     org.save()
     OrgRollup.objects.create(org=org)
     rollups.apply_delta(org.path, rollups.org_contribution(org))
+    refresh_org_findings([org])
     return org
 
 

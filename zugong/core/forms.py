@@ -1,0 +1,58 @@
+"""Form conventions: every error names its field, so a message read alone still says what is wrong."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class LabelledErrorsMixin:
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        errors = getattr(self, "_errors", None)
+        if not errors:
+            return
+        for name, messages in list(errors.items()):
+            if name == forms.forms.NON_FIELD_ERRORS or name not in self.fields:  # type: ignore[attr-defined]
+                continue
+            label = str(self.fields[name].label or name)  # type: ignore[attr-defined]
+            errors[name] = self.error_class(  # type: ignore[attr-defined]
+                [m if m.startswith(label) else f"{label}：{m}" for m in messages]
+            )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)  # type: ignore[arg-type]
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, and is-invalid on fields with errors."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[misc]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in getattr(self, "_errors", {}) or {}:
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class ZForm(BootstrapMixin, LabelledErrorsMixin, forms.Form):
+    pass
+
+
+class ZModelForm(BootstrapMixin, LabelledErrorsMixin, forms.ModelForm):
+    pass

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+
+from zugong.core.ids import mask_id_number, mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def mask_id(value: str) -> str:
+    return mask_id_number(value or "")
+
+
+@register.filter
+def mask_mobile(value: str) -> str:
+    return mask_phone(value or "") if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context: template.Context, *keys: str) -> str:
+    """The current query string minus `keys`, ending in & so a parameter can follow."""
+    params: QueryDict = context["request"].GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""

@@ -1,0 +1,33 @@
+"""Helpers every app's views share."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+COUNT_CAP = 10_000
+
+
+def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied("您的角色没有此项操作权限")
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows: an exact count of a province subtree costs more than the page."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def paginate(request: HttpRequest, object_list: Any, per_page: int = 50) -> Page:
+    return CappedPaginator(object_list, per_page).get_page(request.GET.get("page"))

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from zugong.core.rules.registry import RULES
+from zugong.core.views import paginate
+from zugong.dashboard import selectors
+from zugong.orgs import selectors as org_selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    root = org_selectors.anchor_org(request.user)
+    focus = None
+    if request.GET.get("org", "").isdigit():
+        focus = org_selectors.get_org(request.user, int(request.GET["org"]))
+    findings = selectors.todo(request.user, focus)
+    children = list(org_selectors.children_of(request.user, root)) if root else []
+    chart = {
+        "labels": [c.short_name or c.name for c in children],
+        "full": [c.rollup.full_members_total for c in children],
+        "probationary": [c.rollup.probationary_total for c in children],
+    }
+    by_rule = [
+        {**row, "title": RULES[row["rule_id"]].title if row["rule_id"] in RULES else row["rule_id"]}
+        for row in selectors.todo_by_rule(findings)
+    ]
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "root": root,
+            "focus": focus,
+            "page_obj": paginate(request, findings, per_page=20),
+            "by_rule": by_rule,
+            "children": children,
+            "chart": chart,
+        },
+    )
