@@ -51,7 +51,8 @@ FORCE_MIGRATE := $(if $(DATABASE_URL),,$(if $(wildcard $(SQLITE_DB)),,FORCE))
 # Development commands run with DEBUG on unless the caller says otherwise (settings need
 # SECRET_KEY when DEBUG is off). Tests run with ZUGONG_TESTING=1 and never with DEBUG.
 DEV_ENV := DEBUG="$${DEBUG:-1}"
-TEST_ENV := env -u DEBUG ZUGONG_TESTING=1
+SQLITE_TEST_ENV := env -u DEBUG -u DATABASE_URL ZUGONG_TESTING=1
+PG_TEST_ENV := env -u DEBUG ZUGONG_TESTING=1 DATABASE_URL='$(ZUGONG_TEST_DATABASE_URL)'
 
 .PHONY: help setup run test lint format clean collectstatic FORCE
 
@@ -105,39 +106,44 @@ $(MIGRATE_STAMP): $(PIP_STAMP) $(MIGRATIONS) $(FORCE_MIGRATE)
 
 # --- run ---------------------------------------------------------------------------------
 
-# The worker runs in the background (pid in var/worker.pid) and is stopped with the server.
+# The worker runs in the background in its own process group (it reloads on code changes, so
+# it is two processes); its pid, which is also the group id, is in var/worker.pid. The group is
+# stopped when the server stops (Ctrl-C included), and a worker left over from a killed run is
+# stopped before a new one starts.
 run: setup
 	@export DEBUG=1; \
 	$(MANAGE) seed_demo --if-empty; \
 	$(MANAGE) refresh_findings; \
 	mkdir -p var; \
 	if [ -f var/worker.pid ] && grep -qs db_worker /proc/$$(cat var/worker.pid)/cmdline; then \
-		kill $$(cat var/worker.pid) 2>/dev/null || true; \
+		kill -TERM -- -$$(cat var/worker.pid) 2>/dev/null || true; \
 	fi; \
-	$(MANAGE) db_worker & echo $$! > var/worker.pid; \
-	trap 'kill $$(cat var/worker.pid) 2>/dev/null || true; rm -f var/worker.pid' EXIT; \
+	setsid $(MANAGE) db_worker & echo $$! > var/worker.pid; \
+	trap 'kill -TERM -- -$$(cat var/worker.pid) 2>/dev/null || true; rm -f var/worker.pid' EXIT; \
 	trap 'exit 130' INT TERM; \
 	echo "==> background worker started (pid $$(cat var/worker.pid))"; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # --- test --------------------------------------------------------------------------------
 
+# The PostgreSQL command is not echoed: the URL may hold a password (the header shows it masked).
 test: setup
-	@echo "==> ruff check"
+	@echo "==> ruff"
 	$(RUFF) check $(PY_SRC)
 	$(RUFF) format --check $(PY_SRC)
 	@echo "==> migrations are up to date"
-	env -u DATABASE_URL $(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(SQLITE_TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+ifeq ($(strip $(ZUGONG_TEST_DATABASE_URL)),)
+	@echo "(ZUGONG_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped; see scripts/pg_throwaway.sh)"
+endif
 	@echo
 	@echo "================ pytest on SQLite ================"
-	env -u DATABASE_URL $(TEST_ENV) $(PYTEST) $(PYTEST_ARGS)
-	@if [ -n "$(ZUGONG_TEST_DATABASE_URL)" ]; then \
-		echo; \
-		echo "================ pytest on PostgreSQL: $$(sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#' <<< '$(ZUGONG_TEST_DATABASE_URL)') ================"; \
-		DATABASE_URL='$(ZUGONG_TEST_DATABASE_URL)' $(TEST_ENV) $(PYTEST) $(PYTEST_ARGS); \
-	else \
-		echo "(ZUGONG_TEST_DATABASE_URL is not set: PostgreSQL run skipped; see scripts/pg_throwaway.sh)"; \
-	fi
+	$(SQLITE_TEST_ENV) $(PYTEST) $(PYTEST_ARGS)
+ifneq ($(strip $(ZUGONG_TEST_DATABASE_URL)),)
+	@echo
+	@echo "================ pytest on PostgreSQL: $$(sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#' <<< '$(ZUGONG_TEST_DATABASE_URL)') ================"
+	@$(PG_TEST_ENV) $(PYTEST) $(PYTEST_ARGS)
+endif
 
 # --- lint, format ------------------------------------------------------------------------
 

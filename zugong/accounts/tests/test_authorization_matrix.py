@@ -1,0 +1,173 @@
+"""The authorization matrix: every URL in the URLconf × every role × an in-scope and an out-of-scope
+object → the expected status. Out of scope is a 404, exactly like a record that does not exist.
+A URL without an entry here fails the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from zugong.accounts.models import Role
+from zugong.conftest import Tree, make_member
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN, Role.BRANCH_ADMIN, Role.LEADER]
+STRUCTURE = {Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN}
+WRITERS = STRUCTURE | {Role.BRANCH_ADMIN}
+
+
+def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace else (p.name or "")
+            yield name.lstrip(":"), prefix + str(p.pattern)
+
+
+@dataclass
+class Objects:
+    """Per role: the objects inside its scope and just outside it."""
+
+    org_in: dict[str, int] = field(default_factory=dict)
+    org_out: dict[str, int] = field(default_factory=dict)
+    member_in: dict[str, int] = field(default_factory=dict)
+    member_out: dict[str, int] = field(default_factory=dict)
+
+
+@pytest.fixture
+def objects(tree: Tree, users) -> Objects:
+    in_a1 = make_member(tree.branch_a1, "甲")
+    in_a2a = make_member(tree.branch_a2a, "乙")
+    in_b1 = make_member(tree.branch_b1, "丙")
+    elsewhere = make_member(tree.other_branch, "丁")
+    o = Objects()
+    for role in ROLES:
+        o.org_in[role] = tree.branch_a1.pk
+        o.member_in[role] = in_a1.pk
+    for role in (Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.LEADER):
+        o.org_out[role], o.member_out[role] = tree.other_branch.pk, elsewhere.pk
+    o.org_out[Role.COMMITTEE_ADMIN], o.member_out[Role.COMMITTEE_ADMIN] = tree.branch_b1.pk, in_b1.pk
+    o.org_out[Role.BRANCH_ADMIN], o.member_out[Role.BRANCH_ADMIN] = tree.branch_a2a.pk, in_a2a.pk
+    return o
+
+
+@dataclass(frozen=True)
+class Entry:
+    """kwargs(role, objects, inside) builds the URL; expect(role) is the in-scope GET status."""
+
+    kwargs: Callable[[str, Objects, bool], dict] | None
+    expect: Callable[[str], int]
+    out_of_scope: int = 404
+    post: bool = False  # also POST an empty form: same status, never a 500
+
+
+def everyone(status: int) -> Callable[[str], int]:
+    return lambda role: status
+
+
+def only(roles: set[str], yes: int = 200, no: int = 403) -> Callable[[str], int]:
+    return lambda role: yes if role in roles else no
+
+
+def org(role: str, o: Objects, inside: bool) -> dict:
+    return {"pk": (o.org_in if inside else o.org_out)[role]}
+
+
+def member(role: str, o: Objects, inside: bool) -> dict:
+    return {"pk": (o.member_in if inside else o.member_out)[role]}
+
+
+MATRIX: dict[str, Entry] = {
+    "dashboard:home": Entry(None, everyone(200)),
+    "accounts:login": Entry(None, everyone(302)),  # a signed-in account is sent on
+    "accounts:logout": Entry(None, everyone(405)),  # POST only
+    "accounts:password_change": Entry(None, everyone(200), post=True),
+    "accounts:password_change_done": Entry(None, everyone(200)),
+    "orgs:tree": Entry(None, everyone(200)),
+    "orgs:list": Entry(None, everyone(200)),
+    "orgs:detail": Entry(org, everyone(200)),
+    "orgs:children": Entry(org, everyone(200)),
+    "orgs:create": Entry(org, only(STRUCTURE), post=True),
+    "orgs:edit": Entry(org, only(WRITERS), post=True),
+    "orgs:move": Entry(org, only(STRUCTURE), post=True),
+    "orgs:dissolve": Entry(org, only(STRUCTURE), post=True),
+    "orgs:elect_team": Entry(org, only(STRUCTURE), post=True),
+    "members:list": Entry(None, everyone(200)),
+    "members:create": Entry(None, only(WRITERS), post=True),
+    "members:detail": Entry(member, everyone(200)),
+    "members:edit": Entry(member, only(WRITERS), post=True),
+    "members:change_status": Entry(member, only(WRITERS), post=True),
+}
+
+
+def build(name: str, entry: Entry, role: str, o: Objects, inside: bool) -> str:
+    return reverse(name, kwargs=entry.kwargs(role, o, inside) if entry.kwargs else None)
+
+
+def app_urls() -> list[tuple[str, str]]:
+    return [(name, route) for name, route in walk(get_resolver().url_patterns) if not name.startswith("admin:")]
+
+
+def test_every_url_has_a_matrix_entry():
+    from zugong.accounts.tests.test_authorization_imports import IMPORT_MATRIX
+
+    missing = [f"{name} ({route})" for name, route in app_urls() if name not in MATRIX and name not in IMPORT_MATRIX]
+    assert not missing, f"URLs without an authorization-matrix entry: {missing}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(client, users, objects, role):
+    client.force_login(users[role])
+    failures = []
+    for name, entry in MATRIX.items():
+        expected_in = entry.expect(role)
+        url = build(name, entry, role, objects, inside=True)
+        got = client.get(url).status_code
+        if got != expected_in:
+            failures.append(f"GET {name} in-scope {url}: {got} != {expected_in}")
+        if entry.post:
+            got = client.post(url, {}).status_code
+            if got != expected_in:
+                failures.append(f"POST {name} in-scope {url}: {got} != {expected_in}")
+        if entry.kwargs:
+            url = build(name, entry, role, objects, inside=False)
+            for method in ("get", "post") if entry.post else ("get",):
+                got = getattr(client, method)(url).status_code
+                if got != entry.out_of_scope:
+                    failures.append(f"{method.upper()} {name} out-of-scope {url}: {got} != {entry.out_of_scope}")
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_is_sent_to_login(client, objects):
+    for name, entry in MATRIX.items():
+        if name.startswith("accounts:login"):
+            continue
+        url = build(name, entry, Role.DEPARTMENT_ADMIN, objects, inside=True)
+        response = client.get(url)
+        if name == "accounts:logout":
+            assert response.status_code == 405
+            continue
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+
+
+def test_admin_is_for_the_system_administrator_only(client, users):
+    admin_urls = [
+        reverse(name)
+        for name, route in walk(get_resolver().url_patterns)
+        if name.startswith("admin:") and "<" not in route and name not in {"admin:logout"}
+    ]
+    assert admin_urls
+    for role in ROLES:
+        client.force_login(users[role])
+        for url in admin_urls:
+            status = client.get(url).status_code
+            if role == Role.SYSTEM_ADMIN:
+                assert status in (200, 302), (url, status)
+            else:
+                assert status == 302, (role, url, status)

@@ -1,0 +1,107 @@
+"""Shared fixtures: a small county with two townships, an unrelated county, and one account per role."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from zugong.accounts.models import Role, User
+from zugong.core.ids import id_check_char
+from zugong.core.models import CodeItem
+from zugong.members.models import Member, MemberType
+from zugong.members.services import create_member
+from zugong.orgs.models import Organization
+from zugong.orgs.services import create_org
+
+_serial = itertools.count(1)
+
+
+def code(table: str, value: str) -> CodeItem:
+    return CodeItem.objects.get(table__code=table, code=value)
+
+
+def valid_id(birth: date, male: bool = True, region: str = "330102") -> str:
+    """A valid 18-digit number; the sequence digits are unique per call within a test run."""
+    n = next(_serial) % 500
+    seq = 2 * n + (1 if male else 0)
+    first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
+    return first17 + id_check_char(first17)
+
+
+@dataclass
+class Tree:
+    county: Organization
+    town_a: Organization
+    branch_a1: Organization
+    general_a2: Organization
+    branch_a2a: Organization
+    town_b: Organization
+    branch_b1: Organization
+    other_county: Organization
+    other_branch: Organization
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    county = create_org(actor=None, parent=None, name="示范县委", code="C0", kind="county_committee")
+    town_a = create_org(actor=None, parent=county, name="城关镇党委", short_name="城关镇", code="TA", kind="party_committee")
+    branch_a1 = create_org(
+        actor=None, parent=town_a, name="城关镇东村党支部", code="A1", kind="branch", category=code("org_category", "01")
+    )
+    general_a2 = create_org(actor=None, parent=town_a, name="城关镇机关党总支", code="A2", kind="general_branch")
+    branch_a2a = create_org(actor=None, parent=general_a2, name="城关镇机关第一党支部", code="A2A", kind="branch")
+    town_b = create_org(actor=None, parent=county, name="东关街道党工委", short_name="东关街道", code="TB", kind="party_committee")
+    branch_b1 = create_org(
+        actor=None, parent=town_b, name="东关街道北社区党支部", code="B1", kind="branch", category=code("org_category", "02")
+    )
+    other_county = create_org(actor=None, parent=None, name="邻县县委", code="X0", kind="county_committee")
+    other_branch = create_org(actor=None, parent=other_county, name="邻县某村党支部", code="X1", kind="branch")
+    return Tree(county, town_a, branch_a1, general_a2, branch_a2a, town_b, branch_b1, other_county, other_branch)
+
+
+def make_member(org: Organization, name: str = "张三", *, male: bool = True, birth: date = date(1980, 5, 1), **kw: object) -> Member:
+    fields: dict[str, object] = {
+        "name": name,
+        "gender": code("gender", "1" if male else "2"),
+        "id_number": valid_id(birth, male),
+        "birth_date": birth,
+        "member_type": MemberType.FULL,
+        "joined_on": date(2005, 7, 1),
+        "confirmed_on": date(2006, 7, 1),
+        "org": org,
+    }
+    fields.update(kw)
+    return create_member(actor=None, member=Member(**fields))
+
+
+@pytest.fixture
+def member_factory(tree: Tree):  # noqa: ANN201 - returns the helper
+    return make_member
+
+
+ROLE_ANCHORS = {
+    Role.SYSTEM_ADMIN: "county",
+    Role.DEPARTMENT_ADMIN: "county",
+    Role.COMMITTEE_ADMIN: "town_a",
+    Role.BRANCH_ADMIN: "branch_a1",
+    Role.LEADER: "county",
+}
+
+
+@pytest.fixture
+def users(tree: Tree) -> dict[str, User]:
+    accounts = {}
+    for role, anchor in ROLE_ANCHORS.items():
+        accounts[role] = User.objects.create_user(
+            username=f"u_{role}",
+            password="Zugong@2026",
+            role=role,
+            anchor_org=getattr(tree, anchor),
+            full_name=f"测试{Role(role).label}",
+            is_staff=role == Role.SYSTEM_ADMIN,
+            is_superuser=role == Role.SYSTEM_ADMIN,
+        )
+    return accounts
