@@ -46,23 +46,74 @@ class Tree:
 
 @pytest.fixture
 def tree(db: None) -> Tree:
-    county = create_org(actor=None, parent=None, name="示范县委", code="C0", kind="county_committee")
-    town_a = create_org(actor=None, parent=county, name="城关镇党委", short_name="城关镇", code="TA", kind="party_committee")
+    county = create_org(
+        actor=None, parent=None, name="示范县委", code="C0", kind="county_committee"
+    )
+    town_a = create_org(
+        actor=None,
+        parent=county,
+        name="城关镇党委",
+        short_name="城关镇",
+        code="TA",
+        kind="party_committee",
+    )
     branch_a1 = create_org(
-        actor=None, parent=town_a, name="城关镇东村党支部", code="A1", kind="branch", category=code("org_category", "01")
+        actor=None,
+        parent=town_a,
+        name="城关镇东村党支部",
+        code="A1",
+        kind="branch",
+        category=code("org_category", "01"),
     )
-    general_a2 = create_org(actor=None, parent=town_a, name="城关镇机关党总支", code="A2", kind="general_branch")
-    branch_a2a = create_org(actor=None, parent=general_a2, name="城关镇机关第一党支部", code="A2A", kind="branch")
-    town_b = create_org(actor=None, parent=county, name="东关街道党工委", short_name="东关街道", code="TB", kind="party_committee")
+    general_a2 = create_org(
+        actor=None, parent=town_a, name="城关镇机关党总支", code="A2", kind="general_branch"
+    )
+    branch_a2a = create_org(
+        actor=None, parent=general_a2, name="城关镇机关第一党支部", code="A2A", kind="branch"
+    )
+    town_b = create_org(
+        actor=None,
+        parent=county,
+        name="东关街道党工委",
+        short_name="东关街道",
+        code="TB",
+        kind="party_committee",
+    )
     branch_b1 = create_org(
-        actor=None, parent=town_b, name="东关街道北社区党支部", code="B1", kind="branch", category=code("org_category", "02")
+        actor=None,
+        parent=town_b,
+        name="东关街道北社区党支部",
+        code="B1",
+        kind="branch",
+        category=code("org_category", "02"),
     )
-    other_county = create_org(actor=None, parent=None, name="邻县县委", code="X0", kind="county_committee")
-    other_branch = create_org(actor=None, parent=other_county, name="邻县某村党支部", code="X1", kind="branch")
-    return Tree(county, town_a, branch_a1, general_a2, branch_a2a, town_b, branch_b1, other_county, other_branch)
+    other_county = create_org(
+        actor=None, parent=None, name="邻县县委", code="X0", kind="county_committee"
+    )
+    other_branch = create_org(
+        actor=None, parent=other_county, name="邻县某村党支部", code="X1", kind="branch"
+    )
+    return Tree(
+        county,
+        town_a,
+        branch_a1,
+        general_a2,
+        branch_a2a,
+        town_b,
+        branch_b1,
+        other_county,
+        other_branch,
+    )
 
 
-def make_member(org: Organization, name: str = "张三", *, male: bool = True, birth: date = date(1980, 5, 1), **kw: object) -> Member:
+def make_member(
+    org: Organization,
+    name: str = "张三",
+    *,
+    male: bool = True,
+    birth: date = date(1980, 5, 1),
+    **kw: object,
+) -> Member:
     fields: dict[str, object] = {
         "name": name,
         "gender": code("gender", "1" if male else "2"),

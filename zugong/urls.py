@@ -10,11 +10,6 @@ urlpatterns = [
     path("accounts/", include("zugong.accounts.urls")),
     path("orgs/", include("zugong.orgs.urls")),
     path("members/", include("zugong.members.urls")),
+    path("imports/", include("zugong.core.imports.urls")),
     path("admin/", admin.site.urls),
 ]
-try:  # TEMP until the imports app lands
-    import zugong.core.imports.urls  # noqa: F401
-
-    urlpatterns.append(path("imports/", include("zugong.core.imports.urls")))
-except ImportError:
-    urlpatterns.append(path("imports/", include(([], "imports"))))

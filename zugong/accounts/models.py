@@ -16,7 +16,9 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导（只读）"
 
 
-WRITER_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN, Role.BRANCH_ADMIN})
+WRITER_ROLES = frozenset(
+    {Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN, Role.BRANCH_ADMIN}
+)
 # Roles that shape the tree (create, move, dissolve organizations, edit 班子).
 STRUCTURE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN})
 # Roles that report member data upward and so export it unmasked.
@@ -90,3 +92,6 @@ class SensitiveAccess(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "敏感信息查看记录"
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} 查看 {self.subject_type}#{self.subject_id} 的{self.fields}"

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from zugong.core.models import CodeItem, CodeTable, Holiday, HolidayYear, ImportJob, RuleParameter, RuleSetting
+from zugong.core.models import (
+    CodeItem,
+    CodeTable,
+    Holiday,
+    HolidayYear,
+    ImportJob,
+    RuleParameter,
+    RuleSetting,
+)
 
 
 class CodeItemInline(admin.TabularInline):

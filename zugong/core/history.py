@@ -28,7 +28,11 @@ class HistoryEntry:
 
 
 def history_entries(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
     model = type(obj)
     raw: list[tuple[Any, list[tuple[models.Field, Any, Any]]]] = []
     for i, record in enumerate(records[:limit]):

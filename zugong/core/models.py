@@ -182,7 +182,9 @@ class ImportJob(TimeStamped):
     error_file = models.FileField("标注错误的表格", upload_to="imports/%Y/%m/", blank=True)
     message = models.CharField("说明", max_length=300, blank=True)
     scope_path = models.CharField("导入时的管理范围", max_length=255)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="导入人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="导入人"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "导入记录"

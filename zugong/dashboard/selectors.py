@@ -20,4 +20,6 @@ def todo(user: User, org: Organization | None = None) -> QuerySet[Finding]:
 
 
 def todo_by_rule(findings: QuerySet[Finding]) -> list[dict]:
-    return list(findings.order_by().values("rule_id", "severity").annotate(n=Count("id")).order_by("-n"))
+    return list(
+        findings.order_by().values("rule_id", "severity").annotate(n=Count("id")).order_by("-n")
+    )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 

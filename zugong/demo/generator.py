@@ -25,12 +25,10 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from itertools import accumulate
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-
-from dateutil.relativedelta import relativedelta
+from itertools import accumulate
 
 from zugong.core.ids import id_check_char
 
@@ -256,7 +254,9 @@ def generate(
         pool.add(row)
         rows.append(row)
     teams = build_teams(plan, pool)
-    return DemoData(plan=plan, members=rows, teams=teams, deliberate=deliberate_findings(plan, teams))
+    return DemoData(
+        plan=plan, members=rows, teams=teams, deliberate=deliberate_findings(plan, teams)
+    )
 
 
 def encode_segment(number: int) -> str:
@@ -278,6 +278,14 @@ def term_years(kind: str, category_code: str | None) -> int:
     if kind in (BRANCH, GENERAL_BRANCH):
         return 3
     return 5
+
+
+def add_years(day: date, years: int) -> date:
+    """Like `day + relativedelta(years=years)` (29 Feb → 28 Feb), at a fraction of the cost."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def make_id_number(region: str, birth: date, seq: int) -> str:
@@ -309,7 +317,9 @@ _SURNAME_NAMES = [s for s, _ in SURNAMES]
 _SURNAME_CUM = list(accumulate(w for _, w in SURNAMES))
 
 _MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宁健浩宇轩博俊峰建国志海林文东兴荣德忠福祥龙成晨睿泽辰航豪逸凯旭阳亮春新立永金卫松涛彬毅"
-_FEMALE_CHARS = "芳娜敏静丽艳娟霞燕玲桂英秀兰萍红梅琳婷雪慧颖倩琴洁欣怡悦雨涵佳思瑶晓月莉蓉凤珍云琪璐菲婉萱妍"
+_FEMALE_CHARS = (
+    "芳娜敏静丽艳娟霞燕玲桂英秀兰萍红梅琳婷雪慧颖倩琴洁欣怡悦雨涵佳思瑶晓月莉蓉凤珍云琪璐菲婉萱妍"
+)
 # Given names typical of people born before about 1960.
 _MALE_CLASSIC = ("建国", "国强", "国华", "建华", "德明", "志明", "福生", "金生", "卫国", "爱国", "胜利", "建军", "永康", "荣华")  # fmt: skip
 _FEMALE_CLASSIC = ("秀英", "桂英", "玉兰", "秀兰", "桂兰", "凤英", "玉珍", "淑珍", "金凤", "秀珍", "彩霞", "美华")  # fmt: skip
@@ -379,12 +389,6 @@ def _landline(rng: random.Random) -> str:
     return f"{AREA_CODE}-6{rng.randint(4_000_000, 5_999_999)}"
 
 
-def _date_between(rng: random.Random, start: date, end: date) -> date:
-    if end <= start:
-        return start
-    return date.fromordinal(rng.randint(start.toordinal(), end.toordinal()))
-
-
 def _skewed_date(rng: random.Random, start: date, end: date, mode: float) -> date:
     """A date between start and end, most likely at fraction `mode` of the way."""
     span = end.toordinal() - start.toordinal()
@@ -441,7 +445,11 @@ class _Tree:
             path = parent.path + encode_segment(parent.children)
             sort_order = parent.children * 10
             start = parent.founded_on + timedelta(days=30)
-            founded = _skewed_date(rng, start, FOUNDED_LIMIT, 0.35) if start < FOUNDED_LIMIT else parent.founded_on
+            founded = (
+                _skewed_date(rng, start, FOUNDED_LIMIT, 0.35)
+                if start < FOUNDED_LIMIT
+                else parent.founded_on
+            )
         female = rng.random() < 0.35
         contact = person_name(rng, female, rng.randint(1965, 1995))
         phone = mobile_phone(rng) if rng.random() < 0.6 else _landline(rng)
@@ -466,8 +474,10 @@ class _Tree:
     def place(self, suffix: str) -> str:
         """A new village/community name unique in the county: 桥头村, 梅溪坞村, 梅溪坞三村 ..."""
         rng = self.rng
-        for attempt in range(60):
-            size = 2 if attempt < 30 else 3
+        # About 900 two-character names exist; past a few hundred, go to three characters.
+        short_left = len(self.used_places) < 500
+        for attempt in range(40):
+            size = 2 if short_left and attempt < 20 else 3
             chars = rng.sample(_PLACE_FIRST, size - 1) + [rng.choice(_PLACE_SECOND)]
             name = "".join(chars) + suffix
             if name not in self.used_places:
@@ -498,7 +508,18 @@ class _Tree:
 
 TOWNS = ("临溪镇", "白沙镇", "梅岭镇", "石门镇", "安阳乡", "枫林镇", "大塘镇", "横溪乡")
 CHENGGUAN_COMMUNITIES = ("东门", "西门", "南门", "北门", "文昌", "人民路", "新安")
-DONGGUAN_COMMUNITIES = ("东关", "朝阳", "滨江", "春晖", "锦绣", "和平", "光明", "建设", "幸福", "凤凰")
+DONGGUAN_COMMUNITIES = (
+    "东关",
+    "朝阳",
+    "滨江",
+    "春晖",
+    "锦绣",
+    "和平",
+    "光明",
+    "建设",
+    "幸福",
+    "凤凰",
+)
 DEPARTMENTS = (
     "县纪委县监委", "县委办公室", "县委组织部", "县委宣传部", "县委统战部", "县委政法委",
     "县人大常委会", "县政协", "县发展和改革局", "县经济和信息化局", "县民政局", "县司法局",
@@ -530,15 +551,20 @@ class _CountyBuilder:
     def __init__(self, rng: random.Random, members: int) -> None:
         self.tree = _Tree(rng)
         self.rng = rng
-        # Lists of similar units grow with the square root of the scale, and so does the
-        # number of towns, so the organization count grows about linearly with the members.
-        self.g = math.sqrt(members / DEFAULT_MEMBERS)
+        # The number of towns and the county systems' unit lists grow linearly with the scale,
+        # so the organization count follows the members and branches keep a realistic size
+        # at 500,000 or 4,000,000 members; lists inside one town or unit grow more slowly.
+        self.scale = members / DEFAULT_MEMBERS
+        self.g = math.sqrt(self.scale)
         self.anchors: dict[str, _Node] = {}
         # Branches that get a member with a deliberate error, in path order of their committee.
         self.special: dict[str, _Node] = {}
 
     def many(self, count: int) -> int:
         return max(1, round(count * self.g))
+
+    def linear(self, count: int) -> int:
+        return max(1, round(count * self.scale))
 
     def few(self, count: int) -> int:
         return max(1, min(count, round(count * self.g)))
@@ -556,7 +582,9 @@ class _CountyBuilder:
             address=f"{COUNTY_NAME}城关镇人民路1号",
         )
         self.anchors["county"] = root
-        towns = [TOWNS[i] if i < len(TOWNS) else t.place("镇") for i in range(self.many(len(TOWNS)))]
+        towns = [
+            TOWNS[i] if i < len(TOWNS) else t.place("镇") for i in range(self.linear(len(TOWNS)))
+        ]
         self._town(root, "城关镇", communities=self.many(5), villages=self.many(8), key="chengguan")
         self._street(root, "东关街道", communities=self.many(8))
         self._organs(root)
@@ -565,12 +593,14 @@ class _CountyBuilder:
         self._state_owned(root)
         self._new_sectors(root)
         for town in towns:
-            self._town(root, town, communities=1, villages=self.many(12))
+            self._town(root, town, communities=1, villages=self.few(12))
         return t.nodes
 
     # -- townships ---------------------------------------------------------------------------
 
-    def _committee(self, root: _Node, name: str, short: str, category: str | None, unit: str) -> _Node:
+    def _committee(
+        self, root: _Node, name: str, short: str, category: str | None, unit: str
+    ) -> _Node:
         return self.tree.add(
             root,
             name,
@@ -640,7 +670,9 @@ class _CountyBuilder:
 
     def _town_offices(self, committee: _Node, town: str) -> None:
         t = self.tree
-        t.add(committee, f"{town}机关党支部", BRANCH, ORGAN, unit_name=f"{COUNTY_NAME}{town}人民政府")
+        t.add(
+            committee, f"{town}机关党支部", BRANCH, ORGAN, unit_name=f"{COUNTY_NAME}{town}人民政府"
+        )
         t.add(committee, f"{town}机关离退休干部党支部", BRANCH, RETIRED, situation=OTHER)
 
     def _town(
@@ -654,13 +686,17 @@ class _CountyBuilder:
         for i in range(communities):
             name = names[i] if i < len(names) else self.tree.place("")
             # The first community of 城关镇 is the demo branch: it gets 党小组 to show.
-            comm.append(self._community(committee, town, name, groups=key == "chengguan" and i % 3 == 0))
+            comm.append(
+                self._community(committee, town, name, groups=key == "chengguan" and i % 3 == 0)
+            )
         village_branches = self._villages(committee, town, villages)
         self._town_offices(committee, town)
         if key == "chengguan":
             self.anchors["branch"] = comm[0]
             self.special[DELIBERATE_BIRTH_MISMATCH] = comm[0]
-            self.special[DELIBERATE_DUPLICATE_SOURCE] = comm[1] if len(comm) > 1 else village_branches[0]
+            self.special[DELIBERATE_DUPLICATE_SOURCE] = (
+                comm[1] if len(comm) > 1 else village_branches[0]
+            )
         elif DELIBERATE_UNDER_18 not in self.special:
             self.special[DELIBERATE_UNDER_18] = village_branches[-1]
 
@@ -690,10 +726,25 @@ class _CountyBuilder:
             branch = self._community(committee, street, name, groups=i % 3 == 0)
             first = first or branch
         self.special[DELIBERATE_DUPLICATE_COPY] = first
-        t.add(committee, f"{street}机关党支部", BRANCH, ORGAN, unit_name=f"{COUNTY_NAME}{street}办事处")
-        t.add(committee, f"{street}非公企业联合党支部", BRANCH, PRIVATE, unit_name="", situation=JOINT)
+        t.add(
+            committee,
+            f"{street}机关党支部",
+            BRANCH,
+            ORGAN,
+            unit_name=f"{COUNTY_NAME}{street}办事处",
+        )
+        t.add(
+            committee, f"{street}非公企业联合党支部", BRANCH, PRIVATE, unit_name="", situation=JOINT
+        )
         company = t.company()
-        t.add(committee, f"{company}党支部", BRANCH, PRIVATE, unit_name=company, situation=LEGAL_ENTITY)
+        t.add(
+            committee,
+            f"{company}党支部",
+            BRANCH,
+            PRIVATE,
+            unit_name=company,
+            situation=LEGAL_ENTITY,
+        )
 
     # -- county systems ----------------------------------------------------------------------
 
@@ -718,70 +769,160 @@ class _CountyBuilder:
             self.tree.add(parent, f"{parent.short_name}{name}", BRANCH, cat)
 
     def _organs(self, root: _Node) -> None:
-        committee = self._committee(root, "县直机关工委", "县直机关", ORGAN, f"中共{COUNTY_NAME}委直属机关工作委员会")
-        police = self._unit(committee, "县公安局党委", PRIMARY_PARTY_COMMITTEE, ORGAN, f"{COUNTY_NAME}公安局", "县公安局")
+        committee = self._committee(
+            root, "县直机关工委", "县直机关", ORGAN, f"中共{COUNTY_NAME}委直属机关工作委员会"
+        )
+        police = self._unit(
+            committee,
+            "县公安局党委",
+            PRIMARY_PARTY_COMMITTEE,
+            ORGAN,
+            f"{COUNTY_NAME}公安局",
+            "县公安局",
+        )
         self._sub_branches(
             police,
-            ("机关第一党支部", "机关第二党支部", "城关派出所党支部", "东关派出所党支部", "离退休党支部"),
+            (
+                "机关第一党支部",
+                "机关第二党支部",
+                "城关派出所党支部",
+                "东关派出所党支部",
+                "离退休党支部",
+            ),
             ORGAN,
             self.few(5),
         )
-        finance = self._unit(committee, "县财政局机关党总支", GENERAL_BRANCH, ORGAN, f"{COUNTY_NAME}财政局", "县财政局")
-        self._sub_branches(finance, ("机关第一党支部", "机关第二党支部", "离退休党支部"), ORGAN, self.few(3))
+        finance = self._unit(
+            committee,
+            "县财政局机关党总支",
+            GENERAL_BRANCH,
+            ORGAN,
+            f"{COUNTY_NAME}财政局",
+            "县财政局",
+        )
+        self._sub_branches(
+            finance, ("机关第一党支部", "机关第二党支部", "离退休党支部"), ORGAN, self.few(3)
+        )
         office = self._unit(committee, "县政府办公室机关党总支", GENERAL_BRANCH, ORGAN, f"{COUNTY_NAME}人民政府办公室", "县政府办公室")  # fmt: skip
         self._sub_branches(office, ("机关第一党支部", "机关第二党支部"), ORGAN, self.few(2))
-        for i in range(self.many(20)):
+        for i in range(self.linear(20)):
             dept = _numbered(DEPARTMENTS, i)
-            self._unit(committee, f"{dept}机关党支部", BRANCH, ORGAN, dept.replace("县", COUNTY_NAME, 1), dept)
+            self._unit(
+                committee,
+                f"{dept}机关党支部",
+                BRANCH,
+                ORGAN,
+                dept.replace("县", COUNTY_NAME, 1),
+                dept,
+            )
         self.tree.add(committee, "县直机关离退休干部党支部", BRANCH, RETIRED, situation=OTHER)
 
     def _education(self, root: _Node) -> None:
-        committee = self._committee(root, "县教育系统党委", "县教育系统", SCHOOL, f"{COUNTY_NAME}教育局")
+        committee = self._committee(
+            root, "县教育系统党委", "县教育系统", SCHOOL, f"{COUNTY_NAME}教育局"
+        )
         first = self._unit(committee, "县第一中学党总支", GENERAL_BRANCH, SCHOOL, f"{COUNTY_NAME}第一中学", "县第一中学")  # fmt: skip
         self._sub_branches(first, ("在职教师第一党支部", "在职教师第二党支部", "离退休教师党支部"), SCHOOL, self.few(3))  # fmt: skip
         voc = self._unit(committee, "县职业中等专业学校党总支", GENERAL_BRANCH, SCHOOL, f"{COUNTY_NAME}职业中等专业学校", "县职业中专")  # fmt: skip
         self._sub_branches(voc, ("教师党支部", "行政后勤党支部"), SCHOOL, self.few(2))
-        for i in range(self.many(10)):
+        for i in range(self.linear(10)):
             school = _numbered(SCHOOLS, i)
-            self._unit(committee, f"{school}党支部", BRANCH, SCHOOL, school.replace("县", COUNTY_NAME, 1), school)
-        self._unit(committee, "县教育局机关党支部", BRANCH, ORGAN, f"{COUNTY_NAME}教育局", "县教育局")
+            self._unit(
+                committee,
+                f"{school}党支部",
+                BRANCH,
+                SCHOOL,
+                school.replace("县", COUNTY_NAME, 1),
+                school,
+            )
+        self._unit(
+            committee, "县教育局机关党支部", BRANCH, ORGAN, f"{COUNTY_NAME}教育局", "县教育局"
+        )
 
     def _health(self, root: _Node, towns: list[str]) -> None:
-        committee = self._committee(root, "县卫健系统党委", "县卫健系统", HOSPITAL, f"{COUNTY_NAME}卫生健康局")
+        committee = self._committee(
+            root, "县卫健系统党委", "县卫健系统", HOSPITAL, f"{COUNTY_NAME}卫生健康局"
+        )
         hospital = self._unit(committee, "县人民医院党委", PRIMARY_PARTY_COMMITTEE, HOSPITAL, f"{COUNTY_NAME}人民医院", "县人民医院")  # fmt: skip
         self._sub_branches(
             hospital,
-            ("内科党支部", "外科党支部", "医技党支部", "护理党支部", "行政后勤党支部", "离退休党支部"),
+            (
+                "内科党支部",
+                "外科党支部",
+                "医技党支部",
+                "护理党支部",
+                "行政后勤党支部",
+                "离退休党支部",
+            ),
             HOSPITAL,
             self.few(6),
         )
-        tcm = self._unit(committee, "县中医院党总支", GENERAL_BRANCH, HOSPITAL, f"{COUNTY_NAME}中医院", "县中医院")
-        self._sub_branches(tcm, ("临床党支部", "医技护理党支部", "行政后勤党支部"), HOSPITAL, self.few(3))
+        tcm = self._unit(
+            committee,
+            "县中医院党总支",
+            GENERAL_BRANCH,
+            HOSPITAL,
+            f"{COUNTY_NAME}中医院",
+            "县中医院",
+        )
+        self._sub_branches(
+            tcm, ("临床党支部", "医技护理党支部", "行政后勤党支部"), HOSPITAL, self.few(3)
+        )
         # One health centre per township.
-        centres = ["城关镇社区卫生服务中心", "东关街道社区卫生服务中心"] + [f"{t}卫生院" for t in towns]
+        centres = ["城关镇社区卫生服务中心", "东关街道社区卫生服务中心"] + [
+            f"{t}卫生院" for t in towns
+        ]
         for centre in centres:
-            self._unit(committee, f"{centre}党支部", BRANCH, HOSPITAL, f"{COUNTY_NAME}{centre}", centre)
-        self._unit(committee, "县疾病预防控制中心党支部", BRANCH, INSTITUTION, f"{COUNTY_NAME}疾病预防控制中心")
+            self._unit(
+                committee, f"{centre}党支部", BRANCH, HOSPITAL, f"{COUNTY_NAME}{centre}", centre
+            )
+        self._unit(
+            committee,
+            "县疾病预防控制中心党支部",
+            BRANCH,
+            INSTITUTION,
+            f"{COUNTY_NAME}疾病预防控制中心",
+        )
         self._unit(committee, "县卫生健康局机关党支部", BRANCH, ORGAN, f"{COUNTY_NAME}卫生健康局")
 
     def _state_owned(self, root: _Node) -> None:
-        committee = self._committee(root, "县国资系统党委", "县国资系统", SOE, f"{COUNTY_NAME}国有资产管理中心")
+        committee = self._committee(
+            root, "县国资系统党委", "县国资系统", SOE, f"{COUNTY_NAME}国有资产管理中心"
+        )
         group = self._unit(committee, "县城市建设投资集团党委", PRIMARY_PARTY_COMMITTEE, SOE, f"{COUNTY_NAME}城市建设投资集团有限公司", "县城投集团")  # fmt: skip
         self._sub_branches(group, ("机关党支部", "工程建设党支部", "物业服务党支部", "离退休党支部"), SOE, self.few(4))  # fmt: skip
         transport = self._unit(committee, "县交通投资集团党总支", GENERAL_BRANCH, SOE, f"{COUNTY_NAME}交通投资集团有限公司", "县交投集团")  # fmt: skip
-        self._sub_branches(transport, ("机关党支部", "客运党支部", "公路养护党支部"), SOE, self.few(3))
-        for i in range(self.many(6)):
+        self._sub_branches(
+            transport, ("机关党支部", "客运党支部", "公路养护党支部"), SOE, self.few(3)
+        )
+        for i in range(self.linear(6)):
             company = _numbered(STATE_COMPANIES, i)
-            self._unit(committee, f"{company}党支部", BRANCH, SOE, company.replace("县", COUNTY_NAME, 1), company)
+            self._unit(
+                committee,
+                f"{company}党支部",
+                BRANCH,
+                SOE,
+                company.replace("县", COUNTY_NAME, 1),
+                company,
+            )
 
     def _new_sectors(self, root: _Node) -> None:
         t = self.tree
-        committee = self._committee(root, "县两新工委", "县两新", PRIVATE, f"中共{COUNTY_NAME}委两新工作委员会")
-        for _ in range(self.many(15)):
+        committee = self._committee(
+            root, "县两新工委", "县两新", PRIVATE, f"中共{COUNTY_NAME}委两新工作委员会"
+        )
+        for _ in range(self.linear(15)):
             company = t.company()
             self._unit(committee, f"{company}党支部", BRANCH, PRIVATE, company)
         for name in ("县律师行业党支部", "县个体私营企业协会党支部", "县社会组织联合党支部", "县会计师事务所联合党支部"):  # fmt: skip
-            t.add(committee, name, BRANCH, SOCIAL, unit_name="", situation=JOINT if "联合" in name else OTHER)
+            t.add(
+                committee,
+                name,
+                BRANCH,
+                SOCIAL,
+                unit_name="",
+                situation=JOINT if "联合" in name else OTHER,
+            )
 
 
 def _freeze(nodes: list[_Node]) -> tuple[OrgRow, ...]:
@@ -800,9 +941,14 @@ def _freeze(nodes: list[_Node]) -> tuple[OrgRow, ...]:
     rows = []
     for node in nodes:
         depth = len(node.path) // PATH_STEP
-        numbers = [_decode(node.path[i : i + PATH_STEP]) for i in range(PATH_STEP, len(node.path), PATH_STEP)]
+        numbers = [
+            _decode(node.path[i : i + PATH_STEP])
+            for i in range(PATH_STEP, len(node.path), PATH_STEP)
+        ]
         digits = "".join(f"{n:0{w}d}" for n, w in zip(numbers, widths, strict=False))
-        code = (REGION_CODE + digits).ljust(len(REGION_CODE) + sum(widths[: max_depth - 1]), "0")
+        code = (REGION_CODE + digits).ljust(
+            len(REGION_CODE) + sum(widths[: max(4, max_depth - 1)]), "0"
+        )
         rows.append(
             OrgRow(
                 key=node.key,
@@ -874,11 +1020,15 @@ def plan_county(
 
     # A few branches too small (< 3 full members) and a few big ones without a committee.
     g = builder.g
-    candidates = [b.key for b in branches if b.category_code in (PRIVATE, SOCIAL) and b.key not in reserved]
+    candidates = [
+        b.key for b in branches if b.category_code in (PRIVATE, SOCIAL) and b.key not in reserved
+    ]
     tiny = tuple(sorted(rng.sample(candidates, min(len(candidates), max(1, round(3 * g))))))
     reserved |= set(tiny)
     candidates = [
-        b.key for b in branches if b.category_code in (ORGAN, SOE, PRIVATE, SCHOOL) and b.key not in reserved
+        b.key
+        for b in branches
+        if b.category_code in (ORGAN, SOE, PRIVATE, SCHOOL) and b.key not in reserved
     ]
     no_committee = tuple(sorted(rng.sample(candidates, min(len(candidates), max(1, round(3 * g))))))
 
@@ -922,7 +1072,9 @@ def _branch_sizes(
 ) -> dict[int, int]:
     """Split `total` over the branches by weight (largest remainder), honouring fixed and minimum sizes."""
     free = [b for b in branches if b.key not in fixed]
-    weights = {b.key: rng.uniform(*_SIZE_WEIGHTS.get(b.category_code, _SIZE_WEIGHTS[None])) for b in free}
+    weights = {
+        b.key: rng.uniform(*_SIZE_WEIGHTS.get(b.category_code, _SIZE_WEIGHTS[None])) for b in free
+    }
     rest = total - sum(fixed.values())
     floor = 3 if rest >= 6 * len(free) else 2 if rest >= 3 * len(free) else 1
     spread = rest - floor * len(free)
@@ -971,7 +1123,9 @@ _FEMALE_SHARE = {
 }  # fmt: skip
 
 
-def _birth_date(rng: random.Random, category: str | None, female: bool) -> date:
+def _birth_date(rng: random.Random, category: str | None, female: bool, young: bool) -> date:
+    if young:
+        return _skewed_date(rng, date(1988, 1, 1), date(2003, 12, 31), 0.7)
     if category == RETIRED:
         return _skewed_date(rng, date(1935, 1, 1), date(1965, 12, 31), 0.6)
     if category in _WORKING:
@@ -981,17 +1135,19 @@ def _birth_date(rng: random.Random, category: str | None, female: bool) -> date:
     return _skewed_date(rng, date(1935, 1, 1), date(2004, 12, 31), 0.45)
 
 
-def _identity(rng: random.Random, org: OrgRow, used_ids: set[int]) -> _Identity:
+def _identity(rng: random.Random, org: OrgRow, used_ids: set[int], young: bool) -> _Identity:
     category = org.category_code
     female = rng.random() < _FEMALE_SHARE.get(category or "", 0.3)
-    birth = _birth_date(rng, category, female)
+    birth = _birth_date(rng, category, female, young)
     name = person_name(rng, female, birth.year)
     if rng.random() < 0.97:
         ethnicity = "01"
     else:
         ethnicity = rng.choices([c for c, _ in _MINORITIES], [w for _, w in _MINORITIES])[0]
     local = 0.7 if category in (ORGAN, SCHOOL, HOSPITAL, INSTITUTION) else 0.9
-    region, native = (REGION_CODE, NATIVE_PLACE) if rng.random() < local else rng.choice(_OTHER_REGIONS)
+    region, native = (
+        (REGION_CODE, NATIVE_PLACE) if rng.random() < local else rng.choice(_OTHER_REGIONS)
+    )
     while True:
         # Odd sequence for men, even for women (GB 11643 第17位).
         seq = 2 * rng.randint(0, 499) + 1 if not female else 2 * rng.randint(1, 499)
@@ -1044,7 +1200,16 @@ _EDUCATION_BY_COHORT: tuple[tuple[int, dict[str, int]], ...] = (
 )
 _JOBS: dict[str, dict[str, int]] = {
     VILLAGE: {"0201": 72, "0102": 13, "0702": 10, "0701": 5},
-    COMMUNITY: {"0404": 15, "0302": 15, "0402": 12, "0102": 15, "0701": 15, "0702": 15, "0703": 8, "0303": 5},  # fmt: skip
+    COMMUNITY: {
+        "0404": 15,
+        "0302": 15,
+        "0402": 12,
+        "0102": 15,
+        "0701": 15,
+        "0702": 15,
+        "0703": 8,
+        "0303": 5,
+    },  # fmt: skip
     ORGAN: {"0501": 75, "0502": 15, "0503": 10},
     INSTITUTION: {"0303": 60, "0403": 30, "0103": 10},
     SCHOOL: {"0303": 80, "0403": 15, "0103": 5},
@@ -1071,7 +1236,27 @@ _JOIN_AGE: dict[str, tuple[float, float, float]] = {
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
-    return rng.choices(list(weights), list(weights.values()))[0]
+    codes, cum = _CUMULATIVE.get(id(weights)) or _cumulative(weights)
+    return rng.choices(codes, cum_weights=cum)[0]
+
+
+_CUMULATIVE: dict[int, tuple[list[str], list[int]]] = {}
+
+
+def _cumulative(weights: dict[str, int]) -> tuple[list[str], list[int]]:
+    # The weight tables are module constants, so caching by identity is safe.
+    entry = (list(weights), list(accumulate(weights.values())))
+    _CUMULATIVE[id(weights)] = entry
+    return entry
+
+
+def _probation_chance(age: int) -> float:
+    """New members are mostly young; about PROBATIONARY_SHARE of all members overall."""
+    if age <= 35:
+        return PROBATIONARY_SHARE * 3
+    if age <= 50:
+        return PROBATIONARY_SHARE
+    return 0.0
 
 
 def _age(birth: date, on: date) -> int:
@@ -1099,12 +1284,7 @@ def _member(
         education = _pick(rng, _EDUCATION_BY_CATEGORY[category])
     else:
         education = _pick(rng, next(w for year, w in _EDUCATION_BY_COHORT if birth.year < year))
-    student = (
-        category in (VILLAGE, COMMUNITY)
-        and age <= 23
-        and role is None
-        and rng.random() < 0.5
-    )
+    student = category in (VILLAGE, COMMUNITY) and age <= 23 and role is None and rng.random() < 0.5
     if student:
         education, job = "61", rng.choice(("0602", "0602", "0603"))
     elif category == RETIRED or (category != VILLAGE and age >= retire_age):
@@ -1118,14 +1298,17 @@ def _member(
     work_started: date | None = None
     if not student:
         start_age = _WORK_START_AGE.get(education, 19)
-        start = birth + relativedelta(years=start_age) + timedelta(days=rng.randint(0, 300))
+        start = add_years(birth, start_age) + timedelta(days=rng.randint(0, 300))
         work_started = min(start, today - timedelta(days=rng.randint(30, 200)))
-        work_started = max(work_started, birth + relativedelta(years=16))
+        work_started = max(work_started, add_years(birth, 16))
 
-    adult = birth + relativedelta(years=18)
-    latest_full = today - relativedelta(years=1, months=1)
+    adult = add_years(birth, 18)
+    # Confirmed at least a month before the reference date.
+    latest_full = add_years(today, -1) - timedelta(days=31)
     low, high, mode = _JOIN_AGE[category]
-    joined = birth + relativedelta(years=int(rng.triangular(low, high, mode))) + timedelta(days=rng.randint(0, 364))
+    joined = add_years(birth, int(rng.triangular(low, high, mode))) + timedelta(
+        days=rng.randint(0, 364)
+    )
     joined = min(max(joined, adult), latest_full)
     member_type = FULL
     if role == DELIBERATE_PROBATION_OVERDUE:
@@ -1135,11 +1318,13 @@ def _member(
     elif role == DELIBERATE_UNDER_18:
         # 入党 a few months before the 18th birthday: the constitution's age rule must flag it.
         joined = adult - timedelta(days=rng.randint(30, 300))
-    elif probation_allowed and role is None and rng.random() < PROBATIONARY_SHARE:
-        candidate = today - timedelta(days=rng.randint(20, 425))
+    elif probation_allowed and role is None and rng.random() < _probation_chance(age):
+        # Most within the year; about one in ten past it, for the overdue reminder.
+        days = rng.randint(370, 425) if rng.random() < 0.1 else rng.randint(20, 360)
+        candidate = today - timedelta(days=days)
         if candidate >= adult:
             joined, member_type = candidate, PROBATIONARY
-    confirmed = joined + relativedelta(years=1) if member_type == FULL else None
+    confirmed = add_years(joined, 1) if member_type == FULL else None
 
     return MemberRow(
         key=key,
@@ -1176,7 +1361,8 @@ def iter_members(plan: CountyPlan) -> Iterator[MemberRow]:
         allowed = size >= 8 and org.category_code != RETIRED and org.key not in no_committee
         for index in range(size):
             role = plan.designated.get((org.key, index))
-            person = _identity(people, org, used_ids)
+            young = role in (DELIBERATE_PROBATION_OVERDUE, FORCED_PROBATIONARY)
+            person = _identity(people, org, used_ids, young)
             if role == DELIBERATE_DUPLICATE_SOURCE:
                 source = person
             elif role == DELIBERATE_DUPLICATE_COPY and source is not None:
@@ -1267,7 +1453,9 @@ def build_teams(plan: CountyPlan, pool: LeaderPool) -> list[TeamRow]:
     n_due = max(2, round(TERM_DUE_SHARE * n))
     overdue = set(order[:n_overdue])
     due = set(order[n_overdue : n_overdue + n_due])
-    demo_branch = next((i for i, (o, _) in enumerate(chosen) if o.key == plan.anchors["branch"]), None)
+    demo_branch = next(
+        (i for i, (o, _) in enumerate(chosen) if o.key == plan.anchors["branch"]), None
+    )
     if demo_branch is not None and demo_branch not in overdue:
         # The demo branch secretary should see a 换届 reminder.
         due.add(demo_branch)
@@ -1281,13 +1469,19 @@ def build_teams(plan: CountyPlan, pool: LeaderPool) -> list[TeamRow]:
             target = today + timedelta(days=rng.randint(1, TERM_LEAD_DAYS - 1))
         else:
             target = today + timedelta(days=rng.randint(TERM_LEAD_DAYS + 1, years * 365 - 2))
-        elected = target - relativedelta(years=years)
+        elected = add_years(target, -years)
         names = _seat_names(rng, pool.names.get(org.key, []), len(positions))
-        previous_elected = elected - relativedelta(years=years)
+        previous_elected = add_years(elected, -years)
         if rng.random() < 0.5 and previous_elected > org.founded_on:
             # Some carry over: the old secretary often stays on the committee.
-            old_names = names[1:] + names[:1] if rng.random() < 0.5 else _seat_names(rng, [], len(positions))
-            teams.append(_team(org, previous_elected, years, positions, old_names, ended_on=elected))
+            old_names = (
+                names[1:] + names[:1]
+                if rng.random() < 0.5
+                else _seat_names(rng, [], len(positions))
+            )
+            teams.append(
+                _team(org, previous_elected, years, positions, old_names, ended_on=elected)
+            )
         teams.append(_team(org, elected, years, positions, names, ended_on=None))
     return teams
 
@@ -1302,14 +1496,19 @@ def _seat_names(rng: random.Random, candidates: list[str], count: int) -> list[s
 
 
 def _team(
-    org: OrgRow, elected: date, years: int, positions: tuple[str, ...], names: list[str], ended_on: date | None
+    org: OrgRow,
+    elected: date,
+    years: int,
+    positions: tuple[str, ...],
+    names: list[str],
+    ended_on: date | None,
 ) -> TeamRow:
     return TeamRow(
         org_key=org.key,
         kind=_TEAM_KIND[org.kind],
         elected_on=elected,
         term_years=years,
-        term_ends_on=elected + relativedelta(years=years),
+        term_ends_on=add_years(elected, years),
         is_current=ended_on is None,
         ended_on=ended_on,
         seats=tuple(SeatRow(name, pos) for name, pos in zip(names, positions, strict=True)),

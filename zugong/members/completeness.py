@@ -34,6 +34,8 @@ def missing_fields(member: Member) -> list[str]:
 
 def completeness_score(member: Member) -> int:
     required = sum(
-        1 for field, _ in REQUIRED_FIELDS if not (field == "confirmed_on" and member.member_type != MemberType.FULL)
+        1
+        for field, _ in REQUIRED_FIELDS
+        if not (field == "confirmed_on" and member.member_type != MemberType.FULL)
     )
     return round(100 * (required - len(missing_fields(member))) / required)

@@ -49,7 +49,10 @@ class MemberForm(ZModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
         }
-        help_texts = {"birth_date": "可不填，自动取自公民身份号码", "joined_on": "支部大会通过接收为预备党员的日期"}
+        help_texts = {
+            "birth_date": "可不填，自动取自公民身份号码",
+            "joined_on": "支部大会通过接收为预备党员的日期",
+        }
 
     def __init__(self, *args: object, branches: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +98,11 @@ class MemberForm(ZModelForm):
         raw_id = data.get("id_number", "")
         gender = data.get("gender")
         if raw_id:
-            result = check_id_number(raw_id, gender_code=gender.code if gender else None, birth_date=data.get("birth_date"))
+            result = check_id_number(
+                raw_id,
+                gender_code=gender.code if gender else None,
+                birth_date=data.get("birth_date"),
+            )
             for error in result.errors:
                 field = "birth_date" if "所填出生日期" in error else "id_number"
                 self.add_error(field, error)
@@ -112,13 +119,22 @@ class MemberForm(ZModelForm):
                 self.add_error(field, "不能晚于今天。")
         joined, confirmed = data.get("joined_on"), data.get("confirmed_on")
         if birth and joined and joined < birth + relativedelta(years=18):
-            self.add_error("joined_on", "入党时须年满十八周岁（《中国共产党章程》第一条），该日期早于十八周岁生日。")
+            self.add_error(
+                "joined_on",
+                "入党时须年满十八周岁（《中国共产党章程》第一条），该日期早于十八周岁生日。",
+            )
         kind = data.get("member_type")
         if kind == MemberType.PROBATIONARY and confirmed:
             self.add_error("confirmed_on", "预备党员没有转正日期；转正后请将党员类别改为正式党员。")
-        if kind == MemberType.FULL and joined and confirmed and confirmed < joined + relativedelta(years=1):
+        if (
+            kind == MemberType.FULL
+            and joined
+            and confirmed
+            and confirmed < joined + relativedelta(years=1)
+        ):
             self.add_error(
-                "confirmed_on", "转正日期应在预备期（一年）满后（《中国共产党章程》第七条），早于入党日期满一年之日。"
+                "confirmed_on",
+                "转正日期应在预备期（一年）满后（《中国共产党章程》第七条），早于入党日期满一年之日。",
             )
         return data
 

@@ -56,12 +56,20 @@ class Member(TimeStamped):
     job_category = _code_fk("job_category", "人员类别/工作岗位")
     joined_on = models.DateField("入党日期", null=True, blank=True)
     confirmed_on = models.DateField("转正日期", null=True, blank=True)
-    member_type = models.CharField("党员类别", max_length=14, choices=MemberType.choices, db_index=True)
-    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="members", verbose_name="所在党支部")
+    member_type = models.CharField(
+        "党员类别", max_length=14, choices=MemberType.choices, db_index=True
+    )
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="members", verbose_name="所在党支部"
+    )
     # A copy of org.path: the scope filter is one indexed prefix query without a join.
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     status = models.CharField(
-        "党籍状态", max_length=16, choices=MemberStatus.choices, default=MemberStatus.NORMAL, db_index=True
+        "党籍状态",
+        max_length=16,
+        choices=MemberStatus.choices,
+        default=MemberStatus.NORMAL,
+        db_index=True,
     )
     status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
     work_started_on = models.DateField("参加工作日期", null=True, blank=True)
@@ -69,7 +77,9 @@ class Member(TimeStamped):
     note = models.TextField("备注", blank=True)
     photo = models.FileField("照片", upload_to="member_photos/", blank=True)
     completeness = models.PositiveSmallIntegerField("信息完整度", default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "id_number_reversed", "org_path"])
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at", "id_number_reversed", "org_path"]
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "党员"
@@ -90,14 +100,21 @@ class Member(TimeStamped):
 class MemberStatusChange(models.Model):
     """A change of 党籍状态 with its date and reason; members are never deleted."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_changes", verbose_name="党员")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="status_changes", verbose_name="党员"
+    )
     from_status = models.CharField("原状态", max_length=16, choices=MemberStatus.choices)
     to_status = models.CharField("新状态", max_length=16, choices=MemberStatus.choices)
     changed_on = models.DateField("变更日期")
     reason = models.CharField("原因", max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="操作人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "党籍状态变更"
         ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}（{self.changed_on}）"

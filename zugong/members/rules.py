@@ -13,9 +13,13 @@ from zugong.core.rules.registry import SubjectKind, register_subject_kind
 from zugong.members.models import Member, MemberStatus, MemberType
 
 GB11643 = Citation("GB 11643-1999 公民身份号码", "第5、6条：出生日期码与校验码")
-CONSTITUTION_AGE = Citation("中国共产党章程", "第一条：年满十八岁的中国工人、农民……可以申请加入中国共产党")
+CONSTITUTION_AGE = Citation(
+    "中国共产党章程", "第一条：年满十八岁的中国工人、农民……可以申请加入中国共产党"
+)
 CONSTITUTION_PROBATION = Citation("中国共产党章程", "第七条：预备党员的预备期为一年")
-REGISTER_UNIQUE = Citation("中国共产党党员教育管理工作条例", "第二十五条：每个党员都要编入一个党的支部")
+REGISTER_UNIQUE = Citation(
+    "中国共产党党员教育管理工作条例", "第二十五条：每个党员都要编入一个党的支部"
+)
 
 TERMINAL_STATUSES = frozenset({MemberStatus.LEFT, MemberStatus.DECEASED})
 
@@ -33,16 +37,29 @@ def _preload(ctx: RuleContext, members: Sequence[Member]) -> None:
 
 
 register_subject_kind(
-    SubjectKind(name="member", label=lambda m: m.name, org_path=lambda m: m.org_path, preload=_preload)
+    SubjectKind(
+        name="member", label=lambda m: m.name, org_path=lambda m: m.org_path, preload=_preload
+    )
 )
 
 
-@rule(id="member.id_invalid", title="公民身份号码校验", subject_type="member", citation=GB11643, severity="block")
+@rule(
+    id="member.id_invalid",
+    title="公民身份号码校验",
+    subject_type="member",
+    citation=GB11643,
+    severity="block",
+)
 def id_invalid(member: Member, ctx: RuleContext) -> Iterable[Verdict]:
     result = check_id_number(member.id_number)
     for error in result.errors:
         yield Verdict(error)
-    if result.ok and result.birth_date and member.birth_date and result.birth_date != member.birth_date:
+    if (
+        result.ok
+        and result.birth_date
+        and member.birth_date
+        and result.birth_date != member.birth_date
+    ):
         yield Verdict(
             f"出生日期（{member.birth_date:%Y-%m-%d}）与公民身份号码中的出生日期（{result.birth_date:%Y-%m-%d}）不一致"
         )
@@ -59,7 +76,9 @@ def joined_under_18(member: Member, ctx: RuleContext) -> Iterable[Verdict]:
     if member.joined_on and member.birth_date:
         adult_on = member.birth_date + relativedelta(years=18)
         if member.joined_on < adult_on:
-            yield Verdict(f"入党日期{member.joined_on:%Y-%m-%d}早于年满十八周岁之日（{adult_on:%Y-%m-%d}）")
+            yield Verdict(
+                f"入党日期{member.joined_on:%Y-%m-%d}早于年满十八周岁之日（{adult_on:%Y-%m-%d}）"
+            )
 
 
 @rule(
@@ -70,12 +89,19 @@ def joined_under_18(member: Member, ctx: RuleContext) -> Iterable[Verdict]:
     params={"probation_months": 12},
 )
 def probation_overdue(member: Member, ctx: RuleContext) -> Iterable[Verdict]:
-    if member.member_type != MemberType.PROBATIONARY or member.status != MemberStatus.NORMAL or not member.joined_on:
+    if (
+        member.member_type != MemberType.PROBATIONARY
+        or member.status != MemberStatus.NORMAL
+        or not member.joined_on
+    ):
         return
-    ends = member.joined_on + relativedelta(months=int(ctx.param(probation_overdue, "probation_months")))
+    ends = member.joined_on + relativedelta(
+        months=int(ctx.param(probation_overdue, "probation_months"))
+    )
     if ctx.today > ends:
         yield Verdict(
-            f"预备期已于{ends:%Y年%m月%d日}届满，尚未讨论转正（延长预备期的须有组织决定）", due_on=ends
+            f"预备期已于{ends:%Y年%m月%d日}届满，尚未讨论转正（延长预备期的须有组织决定）",
+            due_on=ends,
         )
 
 

@@ -110,7 +110,9 @@ def member_list(user: User, f: MemberFilters, today: date | None = None) -> Quer
     if f.ethnicity:
         qs = qs.filter(ethnicity__code=f.ethnicity)
     if f.joined_year:
-        qs = qs.filter(joined_on__gte=date(f.joined_year, 1, 1), joined_on__lte=date(f.joined_year, 12, 31))
+        qs = qs.filter(
+            joined_on__gte=date(f.joined_year, 1, 1), joined_on__lte=date(f.joined_year, 12, 31)
+        )
     if f.age_band in AGE_BANDS:
         qs = qs.filter(age_band_q(f.age_band, today or date.today()))
     if f.completeness == "incomplete":

@@ -10,13 +10,13 @@ from django.db import transaction
 
 from zugong.accounts.models import User
 from zugong.core.pinyin import name_initials, name_pinyin
+from zugong.core.selectors import surname_overrides
 from zugong.core.services import refresh_findings
+from zugong.members.completeness import completeness_score
+from zugong.members.models import Member, MemberStatus, MemberStatusChange, MemberType
 from zugong.orgs import rollups
 from zugong.orgs.models import Organization, OrgKind
 from zugong.orgs.services import refresh_org_findings
-from zugong.members.completeness import completeness_score
-from zugong.members.models import Member, MemberStatus, MemberStatusChange, MemberType
-from zugong.core.selectors import surname_overrides
 
 FEMALE_CODE = "2"
 
@@ -52,7 +52,9 @@ def derive_fields(member: Member, overrides: dict[str, str] | None = None) -> No
 
 def _check_branch(org: Organization) -> None:
     if org.kind != OrgKind.BRANCH:
-        raise ValidationError({"org": f"所在党支部：党员只能编入党支部，“{org.name}”是{org.get_kind_display()}。"})
+        raise ValidationError(
+            {"org": f"所在党支部：党员只能编入党支部，“{org.name}”是{org.get_kind_display()}。"}
+        )
     if not org.is_active:
         raise ValidationError({"org": f"所在党支部：“{org.name}”已撤销，不能编入党员。"})
 
@@ -103,9 +105,16 @@ def update_member(*, actor: User | None, member: Member) -> Member:
 # Which status changes the register allows by hand; transfers get their own module later.
 ALLOWED_STATUS_CHANGES: dict[str, frozenset[str]] = {
     MemberStatus.NORMAL: frozenset(
-        {MemberStatus.SUSPENDED, MemberStatus.LEFT, MemberStatus.DECEASED, MemberStatus.TRANSFERRED_OUT}
+        {
+            MemberStatus.SUSPENDED,
+            MemberStatus.LEFT,
+            MemberStatus.DECEASED,
+            MemberStatus.TRANSFERRED_OUT,
+        }
     ),
-    MemberStatus.SUSPENDED: frozenset({MemberStatus.NORMAL, MemberStatus.LEFT, MemberStatus.DECEASED}),
+    MemberStatus.SUSPENDED: frozenset(
+        {MemberStatus.NORMAL, MemberStatus.LEFT, MemberStatus.DECEASED}
+    ),
     MemberStatus.TRANSFERRED_OUT: frozenset({MemberStatus.NORMAL}),
     MemberStatus.LEFT: frozenset(),
     MemberStatus.DECEASED: frozenset(),
@@ -120,7 +129,9 @@ def change_member_status(
     _require_scope(actor, member.org_path)
     if to_status not in ALLOWED_STATUS_CHANGES[member.status]:
         raise ValidationError(
-            {"to_status": f"党籍状态：不能从“{member.get_status_display()}”变更为“{MemberStatus(to_status).label}”。"}
+            {
+                "to_status": f"党籍状态：不能从“{member.get_status_display()}”变更为“{MemberStatus(to_status).label}”。"
+            }
         )
     if not reason.strip():
         raise ValidationError({"reason": "变更原因：必须填写。"})
@@ -130,7 +141,12 @@ def change_member_status(
         _check_branch(member.org)
     before = contribution(member)
     change = MemberStatusChange.objects.create(
-        member=member, from_status=member.status, to_status=to_status, changed_on=on, reason=reason.strip(), actor=actor
+        member=member,
+        from_status=member.status,
+        to_status=to_status,
+        changed_on=on,
+        reason=reason.strip(),
+        actor=actor,
     )
     member.status = to_status
     member.status_changed_on = on

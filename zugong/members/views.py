@@ -67,7 +67,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "genders": code_items("gender").filter(code__in=["1", "2"]),
             "educations": code_items("education"),
             "ethnicities": code_items("ethnicity"),
-            "sorts": {"org": "按组织", "name": "按姓名拼音", "joined": "按入党日期", "-joined": "按入党日期（倒序）", "birth": "按出生日期"},
+            "sorts": {
+                "org": "按组织",
+                "name": "按姓名拼音",
+                "joined": "按入党日期",
+                "-joined": "按入党日期（倒序）",
+                "birth": "按出生日期",
+            },
             "can_create": request.user.can_write,
         },
     )
@@ -85,7 +91,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tabs": TABS,
         "can_edit": can_edit,
         "ancestors": org_selectors.ancestors_in_scope(request.user, member.org),
-        "findings_count": Finding.objects.filter(subject_type="member", subject_id=member.pk).count(),
+        "findings_count": Finding.objects.filter(
+            subject_type="member", subject_id=member.pk
+        ).count(),
     }
     if tab == "info":
         context["missing"] = missing_fields(member)
@@ -93,7 +101,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["unmasked"] = can_edit
         if can_edit:
             SensitiveAccess.objects.create(
-                user=request.user, subject_type="member", subject_id=member.pk, fields="公民身份号码,手机号"
+                user=request.user,
+                subject_type="member",
+                subject_id=member.pk,
+                fields="公民身份号码,手机号",
             )
     elif tab == "records":
         context["status_changes"] = member.status_changes.select_related("actor")
@@ -121,7 +132,9 @@ def create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("org", "").isdigit():
         initial["org"] = request.GET["org"]
-    form = MemberForm(request.POST or None, request.FILES or None, branches=branches, initial=initial)
+    form = MemberForm(
+        request.POST or None, request.FILES or None, branches=branches, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         member = _save(request, form, services.create_member)
         if member is not None:
@@ -135,14 +148,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.get_member(request.user, pk)
     require_perm(request, "members.edit_member", member)
     form = MemberForm(
-        request.POST or None, request.FILES or None, instance=member, branches=org_selectors.branches_in_scope(request.user)
+        request.POST or None,
+        request.FILES or None,
+        instance=member,
+        branches=org_selectors.branches_in_scope(request.user),
     )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, services.update_member)
         if saved is not None:
             messages.success(request, "已保存。")
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "member": member, "title": f"编辑“{member.name}”"})
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "member": member, "title": f"编辑“{member.name}”"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,5 +187,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "党籍状态已变更。")
             return redirect("members:detail", pk=member.pk)
     return render(
-        request, "members/form.html", {"form": form, "member": member, "title": f"变更“{member.name}”的党籍状态"}
+        request,
+        "members/form.html",
+        {"form": form, "member": member, "title": f"变更“{member.name}”的党籍状态"},
     )

@@ -35,7 +35,9 @@ class OrganizationForm(ZModelForm):
             del self.fields["kind"]
         elif parent is not None:
             allowed = ALLOWED_CHILDREN[parent.kind]
-            self.fields["kind"].choices = [(k, label) for k, label in OrgKind.choices if k in allowed]
+            self.fields["kind"].choices = [
+                (k, label) for k, label in OrgKind.choices if k in allowed
+            ]
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -46,7 +48,9 @@ class OrganizationForm(ZModelForm):
 
 
 class MoveForm(ZForm):
-    new_parent = forms.ModelChoiceField(label="新的上级党组织", queryset=Organization.objects.none())
+    new_parent = forms.ModelChoiceField(
+        label="新的上级党组织", queryset=Organization.objects.none()
+    )
 
     def __init__(self, *args: object, parents: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

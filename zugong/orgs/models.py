@@ -25,9 +25,17 @@ class OrgKind(models.TextChoices):
 # Which kinds may sit directly under which (县委 → 党(工)委/党组 → 党总支 → 党支部 → 党小组).
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
     OrgKind.COUNTY_COMMITTEE: frozenset(
-        {OrgKind.PARTY_COMMITTEE, OrgKind.PARTY_GROUP, OrgKind.PRIMARY_PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH}
+        {
+            OrgKind.PARTY_COMMITTEE,
+            OrgKind.PARTY_GROUP,
+            OrgKind.PRIMARY_PARTY_COMMITTEE,
+            OrgKind.GENERAL_BRANCH,
+            OrgKind.BRANCH,
+        }
     ),
-    OrgKind.PARTY_COMMITTEE: frozenset({OrgKind.PRIMARY_PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH}),
+    OrgKind.PARTY_COMMITTEE: frozenset(
+        {OrgKind.PRIMARY_PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH}
+    ),
     OrgKind.PARTY_GROUP: frozenset({OrgKind.GENERAL_BRANCH, OrgKind.BRANCH}),
     OrgKind.PRIMARY_PARTY_COMMITTEE: frozenset({OrgKind.GENERAL_BRANCH, OrgKind.BRANCH}),
     OrgKind.GENERAL_BRANCH: frozenset({OrgKind.BRANCH}),
@@ -63,17 +71,27 @@ class Organization(TimeStamped):
         limit_choices_to={"table__code": "org_category"},
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级党组织"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级党组织",
     )
     path = models.CharField("路径", max_length=255, unique=True)
     depth = models.PositiveSmallIntegerField("层级深度")
-    status = models.CharField("状态", max_length=12, choices=OrgStatus.choices, default=OrgStatus.ACTIVE, db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=OrgStatus.choices, default=OrgStatus.ACTIVE, db_index=True
+    )
     founded_on = models.DateField("成立日期", null=True, blank=True)
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
     dissolved_reason = models.CharField("撤销原因", max_length=200, blank=True)
     unit_name = models.CharField("所在单位", max_length=100, blank=True)
     unit_situation = models.CharField(
-        "所在单位情况", max_length=20, choices=UnitSituation.choices, default=UnitSituation.SAME_AS_PARENT
+        "所在单位情况",
+        max_length=20,
+        choices=UnitSituation.choices,
+        default=UnitSituation.SAME_AS_PARENT,
     )
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -114,7 +132,9 @@ class OrgRollup(models.Model):
     Rebuilt from the records by `manage.py rebuild_rollups`; a test checks it equals the truth.
     """
 
-    org = models.OneToOneField(Organization, primary_key=True, on_delete=models.CASCADE, related_name="rollup")
+    org = models.OneToOneField(
+        Organization, primary_key=True, on_delete=models.CASCADE, related_name="rollup"
+    )
     members_direct = models.IntegerField("本组织党员", default=0)
     members_total = models.IntegerField("党员总数", default=0)
     full_members_total = models.IntegerField("正式党员", default=0)
@@ -140,6 +160,9 @@ class OrgRollup(models.Model):
         "branches_total",
     )
 
+    def __str__(self) -> str:
+        return f"{self.org_id}：{self.members_total}名党员"
+
     @property
     def completeness_average(self) -> int:
         return round(self.completeness_sum / self.members_total) if self.members_total else 0
@@ -154,7 +177,9 @@ class TeamKind(models.TextChoices):
 class LeadershipTeam(TimeStamped):
     """One term of an organization's elected committee (领导班子 / 支部委员会)."""
 
-    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="teams", verbose_name="党组织")
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="teams", verbose_name="党组织"
+    )
     kind = models.CharField("班子类型", max_length=30, choices=TeamKind.choices)
     elected_on = models.DateField("选举日期")
     term_years = models.PositiveSmallIntegerField("任期（年）")
@@ -189,7 +214,9 @@ class Position(models.TextChoices):
 
 
 class TeamSeat(models.Model):
-    team = models.ForeignKey(LeadershipTeam, on_delete=models.CASCADE, related_name="seats", verbose_name="班子")
+    team = models.ForeignKey(
+        LeadershipTeam, on_delete=models.CASCADE, related_name="seats", verbose_name="班子"
+    )
     person_name = models.CharField("姓名", max_length=40)
     position = models.CharField("职务", max_length=30, choices=Position.choices)
     started_on = models.DateField("任职日期", null=True, blank=True)

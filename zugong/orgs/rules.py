@@ -16,7 +16,9 @@ TERM_OPINION = Citation(
     "（中共中央办公厅，2018年）：基层党委一般5年，总支、支部一般3年，村、社区党组织5年",
 )
 ELECTION_RULES = Citation("中国共产党基层组织选举工作条例", "第三条：任期届满应当按期进行换届选举")
-BRANCH_RULES_SIZE = Citation("中国共产党支部工作条例（试行）", "第四条：正式党员3人以上的，应当成立党支部")
+BRANCH_RULES_SIZE = Citation(
+    "中国共产党支部工作条例（试行）", "第四条：正式党员3人以上的，应当成立党支部"
+)
 BRANCH_RULES_COMMITTEE = Citation(
     "中国共产党支部工作条例（试行）", "第六章：党员7人以上的党支部，设立党支部委员会"
 )
@@ -46,7 +48,9 @@ def _preload(ctx: RuleContext, orgs: Sequence[Organization]) -> None:
         .annotate(
             n=Count(
                 "members",
-                filter=Q(members__status__in=list(COUNTED_STATUSES), members__member_type=MemberType.FULL),
+                filter=Q(
+                    members__status__in=list(COUNTED_STATUSES), members__member_type=MemberType.FULL
+                ),
             )
         )
         .values_list("pk", "n")
@@ -78,9 +82,10 @@ def term_due(org: Organization, ctx: RuleContext) -> Iterable[Verdict]:
     lead = int(ctx.param(term_due, "lead_days"))
     if ends >= ctx.today and ends - ctx.today <= timedelta(days=lead):
         days = (ends - ctx.today).days
-        yield Verdict(f"{team.get_kind_display()}任期将于{ends:%Y年%m月%d日}届满（还有{days}天），请做好换届准备", due_on=ends)
-
-
+        yield Verdict(
+            f"{team.get_kind_display()}任期将于{ends:%Y年%m月%d日}届满（还有{days}天），请做好换届准备",
+            due_on=ends,
+        )
 
 
 @rule(
@@ -96,7 +101,10 @@ def term_overdue(org: Organization, ctx: RuleContext) -> Iterable[Verdict]:
         return
     if team.term_ends_on < ctx.today:
         days = (ctx.today - team.term_ends_on).days
-        yield Verdict(f"{team.get_kind_display()}任期已于{team.term_ends_on:%Y年%m月%d日}届满，已超期{days}天未换届", due_on=team.term_ends_on)
+        yield Verdict(
+            f"{team.get_kind_display()}任期已于{team.term_ends_on:%Y年%m月%d日}届满，已超期{days}天未换届",
+            due_on=team.term_ends_on,
+        )
 
 
 @rule(
@@ -128,4 +136,6 @@ def branch_too_small(org: Organization, ctx: RuleContext) -> Iterable[Verdict]:
     threshold = int(ctx.param(branch_too_small, "min_full_members"))
     full = ctx.data["full_members"].get(org.pk, 0)
     if full < threshold:
-        yield Verdict(f"党支部正式党员只有{full}人，不足{threshold}人，应调整组织设置（如成立联合党支部）")
+        yield Verdict(
+            f"党支部正式党员只有{full}人，不足{threshold}人，应调整组织设置（如成立联合党支部）"
+        )

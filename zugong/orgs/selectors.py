@@ -25,10 +25,17 @@ def get_org(user: User, pk: int) -> Organization:
 
 
 def anchor_org(user: User) -> Organization | None:
-    return visible_orgs(user).select_related("rollup", "category").filter(pk=user.anchor_org_id).first()
+    return (
+        visible_orgs(user)
+        .select_related("rollup", "category")
+        .filter(pk=user.anchor_org_id)
+        .first()
+    )
 
 
-def children_of(user: User, org: Organization, *, include_dissolved: bool = False) -> QuerySet[Organization]:
+def children_of(
+    user: User, org: Organization, *, include_dissolved: bool = False
+) -> QuerySet[Organization]:
     qs = visible_orgs(user).filter(parent=org).select_related("rollup", "category")
     if not include_dissolved:
         qs = qs.filter(status=OrgStatus.ACTIVE)
@@ -53,10 +60,14 @@ def parent_choices(user: User, exclude: Organization | None = None) -> QuerySet[
 
 
 def search_orgs(user: User, q: str, limit: int = 20) -> QuerySet[Organization]:
-    return visible_orgs(user).filter(Q(name__icontains=q) | Q(code__iexact=q)).order_by("path")[:limit]
+    return (
+        visible_orgs(user).filter(Q(name__icontains=q) | Q(code__iexact=q)).order_by("path")[:limit]
+    )
 
 
-def org_list(user: User, *, q: str = "", kind: str = "", category: str = "", status: str = "") -> QuerySet[Organization]:
+def org_list(
+    user: User, *, q: str = "", kind: str = "", category: str = "", status: str = ""
+) -> QuerySet[Organization]:
     qs = visible_orgs(user).select_related("parent", "category", "rollup")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))

@@ -65,7 +65,9 @@ def _decode_segment(segment: str) -> int:
 def next_child_path(parent: Organization | None) -> str:
     prefix = parent.path if parent else ""
     depth = (parent.depth if parent else 0) + 1
-    last = Organization.objects.filter(path__startswith=prefix, depth=depth).aggregate(m=Max("path"))["m"]
+    last = Organization.objects.filter(path__startswith=prefix, depth=depth).aggregate(
+        m=Max("path")
+    )["m"]
     number = _decode_segment(last[-PATH_STEP:]) + 1 if last else 1
     return prefix + _encode_segment(number)
 
@@ -86,12 +88,16 @@ def _check_kind(parent: Organization | None, kind: str) -> None:
     if kind not in ALLOWED_CHILDREN[parent.kind]:
         allowed = "、".join(OrgKind(k).label for k in sorted(ALLOWED_CHILDREN[parent.kind])) or "无"
         raise ValidationError(
-            {"kind": f"组织层级：“{parent.get_kind_display()}”下只能设立{allowed}，不能设立{OrgKind(kind).label}。"}
+            {
+                "kind": f"组织层级：“{parent.get_kind_display()}”下只能设立{allowed}，不能设立{OrgKind(kind).label}。"
+            }
         )
 
 
 @transaction.atomic
-def create_org(*, actor: User | None, parent: Organization | None, **fields: object) -> Organization:
+def create_org(
+    *, actor: User | None, parent: Organization | None, **fields: object
+) -> Organization:
     if parent is not None:
         _require_scope(actor, parent)
     kind = str(fields["kind"])
@@ -128,7 +134,9 @@ def move_org(*, actor: User | None, org: Organization, new_parent: Organization)
     if actor is not None and actor.scope.path == org.path:
         raise ValidationError({"parent": "不能移动本账号所辖的组织本身。"})
     if new_parent.path.startswith(org.path):
-        raise ValidationError({"parent": "不能把组织移动到它自己或它的下级组织之下（会形成循环）。"})
+        raise ValidationError(
+            {"parent": "不能把组织移动到它自己或它的下级组织之下（会形成循环）。"}
+        )
     if org.parent_id == new_parent.pk:
         return org
     _check_kind(new_parent, org.kind)
@@ -211,7 +219,12 @@ def term_years_for(org: Organization, ctx: RuleContext | None = None) -> tuple[i
 
 @transaction.atomic
 def elect_team(
-    *, actor: User | None, org: Organization, elected_on: date, seats: list[tuple[str, str]], note: str = ""
+    *,
+    actor: User | None,
+    org: Organization,
+    elected_on: date,
+    seats: list[tuple[str, str]],
+    note: str = "",
 ) -> LeadershipTeam:
     """Record a new term: the previous team ends, the term length is stamped from the rule in force."""
     _require_scope(actor, org)
@@ -221,7 +234,9 @@ def elect_team(
         raise ValidationError(f"{org.get_kind_display()}不在本模块的换届管理范围内。")
     current = org.teams.filter(is_current=True).first()
     if current and elected_on <= current.elected_on:
-        raise ValidationError({"elected_on": f"选举日期须晚于上一届的选举日期（{current.elected_on}）。"})
+        raise ValidationError(
+            {"elected_on": f"选举日期须晚于上一届的选举日期（{current.elected_on}）。"}
+        )
     if not seats:
         raise ValidationError("请至少填写一名班子成员。")
     years, source = term_years_for(org)
@@ -236,7 +251,10 @@ def elect_team(
         note=note,
     )
     TeamSeat.objects.bulk_create(
-        [TeamSeat(team=team, person_name=name, position=position, started_on=elected_on) for name, position in seats]
+        [
+            TeamSeat(team=team, person_name=name, position=position, started_on=elected_on)
+            for name, position in seats
+        ]
     )
     refresh_org_findings([org])
     return team

@@ -11,13 +11,19 @@ from django.views.decorators.http import require_http_methods
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
+from zugong.core.selectors import code_items
 from zugong.core.views import paginate, require_perm
 from zugong.orgs import selectors, services
 from zugong.orgs.forms import DissolveForm, MoveForm, OrganizationForm, TeamForm
 from zugong.orgs.models import OrgKind, OrgStatus
-from zugong.core.selectors import code_items
 
-TABS = {"info": "基本信息", "children": "下级组织", "team": "领导班子", "findings": "发现的问题", "history": "历史"}
+TABS = {
+    "info": "基本信息",
+    "children": "下级组织",
+    "team": "领导班子",
+    "findings": "发现的问题",
+    "history": "历史",
+}
 
 
 def _form_error(form: object, exc: ValidationError) -> None:
@@ -39,7 +45,9 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 def children(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.get_org(request.user, pk)
-    return render(request, "orgs/_tree_children.html", {"children": selectors.children_of(request.user, org)})
+    return render(
+        request, "orgs/_tree_children.html", {"children": selectors.children_of(request.user, org)}
+    )
 
 
 def org_list(request: HttpRequest) -> HttpResponse:
@@ -71,9 +79,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tabs": TABS,
         "ancestors": selectors.ancestors_in_scope(request.user, org),
         "can_edit": request.user.has_perm("orgs.edit_org", org),
-        "can_shape": request.user.has_perm("orgs.shape_tree", org) and request.user.scope.path != org.path,
-        "can_add_child": request.user.has_perm("orgs.shape_tree", org) and org.is_active and org.kind != OrgKind.BRANCH_GROUP,
-        "findings_count": Finding.objects.filter(subject_type="organization", subject_id=org.pk).count(),
+        "can_shape": request.user.has_perm("orgs.shape_tree", org)
+        and request.user.scope.path != org.path,
+        "can_add_child": request.user.has_perm("orgs.shape_tree", org)
+        and org.is_active
+        and org.kind != OrgKind.BRANCH_GROUP,
+        "findings_count": Finding.objects.filter(
+            subject_type="organization", subject_id=org.pk
+        ).count(),
     }
     if tab == "info":
         context["subtree_findings"] = Finding.objects.filter(org_path__startswith=org.path).count()
@@ -95,14 +108,22 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+            fields = {
+                name: form.cleaned_data[name]
+                for name in form.Meta.fields
+                if name in form.cleaned_data
+            }
             org = services.create_org(actor=request.user, parent=parent, **fields)
         except ValidationError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, f"已设立“{org.name}”。")
             return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "parent": parent, "title": f"在“{parent.name}”下设立党组织"})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "parent": parent, "title": f"在“{parent.name}”下设立党组织"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,30 +133,44 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         try:
-            fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+            fields = {
+                name: form.cleaned_data[name]
+                for name in services.EDITABLE_FIELDS
+                if name in form.cleaned_data
+            }
             services.update_org(actor=request.user, org=org, **fields)
         except ValidationError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"编辑“{org.name}”"})
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": f"编辑“{org.name}”"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.get_org(request.user, pk)
     require_perm(request, "orgs.shape_tree", org)
-    form = MoveForm(request.POST or None, parents=selectors.parent_choices(request.user, exclude=org))
+    form = MoveForm(
+        request.POST or None, parents=selectors.parent_choices(request.user, exclude=org)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.move_org(actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"])
+            services.move_org(
+                actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"]
+            )
         except ValidationError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, f"已将“{org.name}”移到“{form.cleaned_data['new_parent'].name}”之下。")
+            messages.success(
+                request, f"已将“{org.name}”移到“{form.cleaned_data['new_parent'].name}”之下。"
+            )
             return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"移动“{org.name}”"})
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": f"移动“{org.name}”"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,14 +181,21 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.dissolve_org(
-                actor=request.user, org=org, on=form.cleaned_data["dissolved_on"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                org=org,
+                on=form.cleaned_data["dissolved_on"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, f"已撤销“{org.name}”，记录保留。")
             return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"撤销“{org.name}”", "danger": True})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": f"撤销“{org.name}”", "danger": True},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,5 +221,10 @@ def elect_team(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "orgs/form.html",
-        {"form": form, "org": org, "title": f"“{org.name}”换届选举", "help": f"任期 {years} 年，依据{source}"},
+        {
+            "form": form,
+            "org": org,
+            "title": f"“{org.name}”换届选举",
+            "help": f"任期 {years} 年，依据{source}",
+        },
     )

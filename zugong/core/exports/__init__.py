@@ -35,14 +35,24 @@ def register_exporter(exporter: Exporter) -> Exporter:
 
 def _cell_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            if timezone.is_aware(value)
+            else value
+        )
     if isinstance(value, date):
         # Text, not an Excel date: users re-import these sheets and Excel would reformat dates.
         return value.strftime("%Y-%m-%d")
     return value
 
 
-def write_xlsx(path: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()) -> int:
+def write_xlsx(
+    path: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] = (),
+) -> int:
     """Stream rows into an .xlsx file with openpyxl's write-only mode; returns the row count."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
@@ -74,18 +84,34 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()) -> FileResponse:
+def xlsx_response(
+    filename: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] = (),
+) -> FileResponse:
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     write_xlsx(tmp.name, title, headers, rows, widths)
     tmp.seek(0)
     response = FileResponse(
-        tmp, as_attachment=True, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        tmp,
+        as_attachment=True,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}-{stamp}.xlsx')}"
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(f'{filename}-{stamp}.xlsx')}"
+    )
     return response
 
 
 def export_response(name: str, *args: Any, **kwargs: Any) -> FileResponse:
     exporter = EXPORTERS[name]
-    return xlsx_response(exporter.title, exporter.title, exporter.headers, exporter.rows(*args, **kwargs), exporter.widths)
+    return xlsx_response(
+        exporter.title,
+        exporter.title,
+        exporter.headers,
+        exporter.rows(*args, **kwargs),
+        exporter.widths,
+    )

@@ -28,8 +28,12 @@ def make_rule(**kw) -> Rule:
 
 def test_parameter_default_and_dated_overrides():
     rule = make_rule()
-    RuleParameter.objects.create(rule_id=rule.id, key="days", value=7, effective_from=date(2026, 1, 1))
-    RuleParameter.objects.create(rule_id=rule.id, key="days", value=10, effective_from=date(2027, 1, 1))
+    RuleParameter.objects.create(
+        rule_id=rule.id, key="days", value=7, effective_from=date(2026, 1, 1)
+    )
+    RuleParameter.objects.create(
+        rule_id=rule.id, key="days", value=10, effective_from=date(2027, 1, 1)
+    )
     assert RuleContext(today=date(2025, 12, 31)).param(rule, "days") == 5
     assert RuleContext(today=date(2026, 1, 1)).param(rule, "days") == 7
     assert RuleContext(today=date(2027, 6, 1)).param(rule, "days") == 10

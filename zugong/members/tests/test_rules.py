@@ -28,7 +28,13 @@ def test_clean_member_has_no_findings(tree):
     [(date(1998, 4, 30), True), (date(1998, 5, 1), False), (date(1998, 5, 2), False)],
 )
 def test_joined_before_18th_birthday(tree, joined, flagged):
-    m = make_member(tree.branch_a1, birth=date(1980, 5, 1), joined_on=joined, confirmed_on=None, member_type="full")
+    m = make_member(
+        tree.branch_a1,
+        birth=date(1980, 5, 1),
+        joined_on=joined,
+        confirmed_on=None,
+        member_type="full",
+    )
     assert ("member.joined_under_18" in rule_ids(m)) is flagged
 
 
@@ -37,7 +43,9 @@ def test_joined_before_18th_birthday(tree, joined, flagged):
     [(date(2026, 3, 14), False), (date(2026, 3, 15), False), (date(2026, 3, 16), True)],
 )
 def test_probationary_more_than_a_year(tree, today, flagged):
-    m = make_member(tree.branch_a1, member_type="probationary", joined_on=date(2025, 3, 15), confirmed_on=None)
+    m = make_member(
+        tree.branch_a1, member_type="probationary", joined_on=date(2025, 3, 15), confirmed_on=None
+    )
     assert ("member.probation_overdue" in rule_ids(m, today)) is flagged
 
 
@@ -67,7 +75,9 @@ def test_duplicate_id_is_a_finding_on_both_records(tree):
 
 
 def test_findings_are_refreshed_when_a_member_is_saved(tree):
-    m = make_member(tree.branch_a1, member_type="probationary", joined_on=date(2020, 1, 1), confirmed_on=None)
+    m = make_member(
+        tree.branch_a1, member_type="probationary", joined_on=date(2020, 1, 1), confirmed_on=None
+    )
     stored = Finding.objects.filter(subject_type="member", subject_id=m.pk)
     assert stored.filter(rule_id="member.probation_overdue").exists()
     assert stored.get(rule_id="member.probation_overdue").citation.startswith("《中国共产党章程》")

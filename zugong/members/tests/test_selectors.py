@@ -78,10 +78,18 @@ def test_surname_override_table_is_used(tree):
     assert m.name_initials == "cly"
 
 
-@pytest.mark.parametrize(("birth", "in_band"), [(date(1995, 11, 22), True), (date(1995, 11, 21), False)])
+@pytest.mark.parametrize(
+    ("birth", "in_band"), [(date(1995, 11, 22), True), (date(1995, 11, 21), False)]
+)
 def test_age_band_boundary(tree, users, birth, in_band):
     # On 2026-11-21 someone born 1995-11-21 turns 31: no longer "30岁及以下".
-    make_member(tree.branch_a1, "年轻人", birth=birth, joined_on=date(2015, 1, 1), confirmed_on=date(2016, 1, 1))
+    make_member(
+        tree.branch_a1,
+        "年轻人",
+        birth=birth,
+        joined_on=date(2015, 1, 1),
+        confirmed_on=date(2016, 1, 1),
+    )
     assert ("年轻人" in names(users["department_admin"], age_band="le30")) is in_band
 
 

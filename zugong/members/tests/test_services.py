@@ -37,7 +37,9 @@ def test_members_only_join_active_branches(tree):
 
 
 def test_update_moves_counts_between_subtrees(tree):
-    m = make_member(tree.branch_a1, member_type="probationary", joined_on=date(2026, 1, 5), confirmed_on=None)
+    m = make_member(
+        tree.branch_a1, member_type="probationary", joined_on=date(2026, 1, 5), confirmed_on=None
+    )
     m.org = tree.branch_b1
     update_member(actor=None, member=m)
     assert totals(tree.town_a).members_total == 0
@@ -48,7 +50,11 @@ def test_update_moves_counts_between_subtrees(tree):
 def test_status_change_is_recorded_and_never_deletes(tree, users):
     m = make_member(tree.branch_a1)
     change = change_member_status(
-        actor=users["committee_admin"], member=m, to_status=MemberStatus.DECEASED, on=date(2026, 5, 1), reason="病故"
+        actor=users["committee_admin"],
+        member=m,
+        to_status=MemberStatus.DECEASED,
+        on=date(2026, 5, 1),
+        reason="病故",
     )
     assert change.from_status == MemberStatus.NORMAL
     m = Member.objects.get(pk=m.pk)
@@ -56,17 +62,29 @@ def test_status_change_is_recorded_and_never_deletes(tree, users):
     assert totals(tree.county).members_total == 0
     assert m.history.first().history_change_reason.startswith("党籍状态变更")
     with pytest.raises(ValidationError):
-        change_member_status(actor=None, member=m, to_status=MemberStatus.NORMAL, on=date(2026, 6, 1), reason="误操作")
+        change_member_status(
+            actor=None,
+            member=m,
+            to_status=MemberStatus.NORMAL,
+            on=date(2026, 6, 1),
+            reason="误操作",
+        )
     assert_rollups_true()
 
 
 def test_status_change_needs_reason_and_scope(tree, users):
     m = make_member(tree.branch_b1)
     with pytest.raises(ValidationError):
-        change_member_status(actor=None, member=m, to_status=MemberStatus.SUSPENDED, on=date(2026, 5, 1), reason=" ")
+        change_member_status(
+            actor=None, member=m, to_status=MemberStatus.SUSPENDED, on=date(2026, 5, 1), reason=" "
+        )
     with pytest.raises(PermissionError):
         change_member_status(
-            actor=users["committee_admin"], member=m, to_status=MemberStatus.SUSPENDED, on=date(2026, 5, 1), reason="失联"
+            actor=users["committee_admin"],
+            member=m,
+            to_status=MemberStatus.SUSPENDED,
+            on=date(2026, 5, 1),
+            reason="失联",
         )
 
 

@@ -22,9 +22,15 @@ def findings_for(org: Organization, today: date) -> dict[str, object]:
 
 
 def test_term_length_comes_from_the_rule_set(tree):
-    village = elect_team(actor=None, org=tree.branch_a1, elected_on=date(2024, 3, 1), seats=[("李四", "secretary")])
-    plain = elect_team(actor=None, org=tree.branch_a2a, elected_on=date(2024, 3, 1), seats=[("王五", "secretary")])
-    committee = elect_team(actor=None, org=tree.town_a, elected_on=date(2024, 3, 1), seats=[("赵六", "secretary")])
+    village = elect_team(
+        actor=None, org=tree.branch_a1, elected_on=date(2024, 3, 1), seats=[("李四", "secretary")]
+    )
+    plain = elect_team(
+        actor=None, org=tree.branch_a2a, elected_on=date(2024, 3, 1), seats=[("王五", "secretary")]
+    )
+    committee = elect_team(
+        actor=None, org=tree.town_a, elected_on=date(2024, 3, 1), seats=[("赵六", "secretary")]
+    )
     assert (village.term_years, plain.term_years, committee.term_years) == (5, 3, 5)
     assert plain.term_ends_on == date(2027, 3, 1)
     assert "任期" in plain.term_rule_source
@@ -35,7 +41,9 @@ def test_term_length_comes_from_the_rule_set(tree):
     [(91, False, False), (90, True, False), (1, True, False), (0, True, False), (-1, False, True)],
 )
 def test_term_due_and_overdue_boundaries(tree, days_left, due, overdue):
-    team = elect_team(actor=None, org=tree.branch_a2a, elected_on=date(2023, 3, 1), seats=[("王五", "secretary")])
+    team = elect_team(
+        actor=None, org=tree.branch_a2a, elected_on=date(2023, 3, 1), seats=[("王五", "secretary")]
+    )
     today = team.term_ends_on - timedelta(days=days_left)
     found = findings_for(tree.branch_a2a, today)
     assert ("org.term_due" in found) is due
@@ -46,8 +54,12 @@ def test_term_due_and_overdue_boundaries(tree, days_left, due, overdue):
 
 
 def test_lead_days_parameter_is_overridable_and_versioned(tree):
-    team = elect_team(actor=None, org=tree.branch_a2a, elected_on=date(2023, 3, 1), seats=[("王五", "secretary")])
-    RuleParameter.objects.create(rule_id="org.term_due", key="lead_days", value=180, effective_from=date(2025, 1, 1))
+    team = elect_team(
+        actor=None, org=tree.branch_a2a, elected_on=date(2023, 3, 1), seats=[("王五", "secretary")]
+    )
+    RuleParameter.objects.create(
+        rule_id="org.term_due", key="lead_days", value=180, effective_from=date(2025, 1, 1)
+    )
     today = team.term_ends_on - timedelta(days=150)
     assert "org.term_due" in findings_for(tree.branch_a2a, today)
     # Before the override took effect the national default (90 days) applied.
@@ -60,7 +72,9 @@ def test_branch_with_seven_full_members_needs_a_committee(tree, full, expected):
         make_member(tree.branch_b1, f"党员{i}")
     found = findings_for(tree.branch_b1, date(2026, 1, 1))
     assert ("org.branch_needs_committee" in found) is expected
-    elect_team(actor=None, org=tree.branch_b1, elected_on=date(2025, 6, 1), seats=[("党员0", "secretary")])
+    elect_team(
+        actor=None, org=tree.branch_b1, elected_on=date(2025, 6, 1), seats=[("党员0", "secretary")]
+    )
     assert "org.branch_needs_committee" not in findings_for(tree.branch_b1, date(2026, 1, 1))
 
 
@@ -68,7 +82,13 @@ def test_branch_with_seven_full_members_needs_a_committee(tree, full, expected):
 def test_branch_with_fewer_than_three_full_members(tree, full, expected):
     for i in range(full):
         make_member(tree.branch_b1, f"党员{i}")
-    make_member(tree.branch_b1, "预备甲", member_type="probationary", joined_on=date(2025, 12, 1), confirmed_on=None)
+    make_member(
+        tree.branch_b1,
+        "预备甲",
+        member_type="probationary",
+        joined_on=date(2025, 12, 1),
+        confirmed_on=None,
+    )
     found = findings_for(tree.branch_b1, date(2026, 1, 1))
     assert ("org.branch_too_small" in found) is expected
     if expected:
@@ -91,5 +111,7 @@ def test_dissolved_branch_has_no_findings(tree):
 
 
 def test_term_boundary_on_leap_day(tree):
-    team = elect_team(actor=None, org=tree.branch_a2a, elected_on=date(2024, 2, 29), seats=[("王五", "secretary")])
+    team = elect_team(
+        actor=None, org=tree.branch_a2a, elected_on=date(2024, 2, 29), seats=[("王五", "secretary")]
+    )
     assert team.term_ends_on == date(2024, 2, 29) + relativedelta(years=3)

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def rollup_snapshot() -> dict[int, tuple]:
-    return {r.org_id: tuple(getattr(r, k) for k in OrgRollup.COUNTERS) for r in OrgRollup.objects.all()}
+    return {
+        r.org_id: tuple(getattr(r, k) for k in OrgRollup.COUNTERS) for r in OrgRollup.objects.all()
+    }
 
 
 def assert_rollups_true() -> None:
@@ -28,9 +30,13 @@ def assert_rollups_true() -> None:
 
 def test_hierarchy_rules_are_enforced(tree):
     with pytest.raises(ValidationError) as exc:
-        create_org(actor=None, parent=tree.branch_a1, name="错误党委", code="E1", kind="party_committee")
+        create_org(
+            actor=None, parent=tree.branch_a1, name="错误党委", code="E1", kind="party_committee"
+        )
     assert "组织层级" in str(exc.value)
-    group = create_org(actor=None, parent=tree.branch_a1, name="第一党小组", code="G1", kind="branch_group")
+    group = create_org(
+        actor=None, parent=tree.branch_a1, name="第一党小组", code="G1", kind="branch_group"
+    )
     assert group.depth == tree.branch_a1.depth + 1 and group.path.startswith(tree.branch_a1.path)
 
 
@@ -97,7 +103,9 @@ def test_dissolve_needs_an_empty_subtree_and_keeps_the_record(tree):
 
 
 def test_edits_are_in_history(tree):
-    update_org(actor=None, org=tree.branch_a1, contact_person="李书记", name="城关镇东村党支部委员会")
+    update_org(
+        actor=None, org=tree.branch_a1, contact_person="李书记", name="城关镇东村党支部委员会"
+    )
     records = tree.branch_a1.history.all()
     assert records.count() >= 2
     assert records.first().contact_person == "李书记"

@@ -1,0 +1,134 @@
+"""N+1 guards for the home page: to-do list, headline numbers and the per-township chart.
+
+The page is rendered with 5 rows (findings, townships), then with 40, and the second rendering
+must need no more queries than the first.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from zugong.conftest import make_member
+from zugong.core.models import Finding
+from zugong.orgs.models import OrgKind
+from zugong.orgs.services import create_org
+
+SMALL, LARGE = 5, 40
+
+
+def _measure(client, url: str) -> tuple[int, object]:  # noqa: ANN001 - the test client
+    client.get(url)  # warm caches (content types, rules) so both measurements compare alike
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), response
+
+
+def _assert_flat(client, url: str, grow, rows, django_assert_max_num_queries) -> None:  # noqa: ANN001
+    """Render with SMALL more rows, grow to LARGE more, render again with at most as many queries."""
+    base = rows(client.get(url))
+    grow(SMALL)
+    small, response = _measure(client, url)
+    assert rows(response) == base + SMALL, f"{url}: the page should count the {SMALL} new rows"
+    grow(LARGE - SMALL)
+    client.get(url)
+    with django_assert_max_num_queries(small):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert rows(response) == base + LARGE, f"{url}: the page should count the {LARGE} new rows"
+
+
+def _add_findings(tree, n: int, start: list[int]) -> None:  # noqa: ANN001 - the Tree fixture
+    """Findings on members and on organizations, with and without a deadline, several rules."""
+    rules = [
+        "member.probation_overdue",
+        "member.joined_under_18",
+        "org.term_due",
+        "org.no_secretary",
+    ]
+    findings = []
+    for _ in range(n):
+        i = start[0]
+        start[0] += 1
+        on_member = i % 2 == 0
+        findings.append(
+            Finding(
+                rule_id=rules[i % len(rules)],
+                subject_type="member" if on_member else "organization",
+                subject_id=tree.branch_a1.pk if not on_member else 10_000 + i,
+                subject_label=f"对象{i}",
+                org_path=tree.branch_a1.path if i % 3 else tree.branch_a2a.path,
+                severity="block" if i % 2 else "warn",
+                message=f"问题{i}",
+                citation="测试依据",
+                due_on=date(2026, 1, 1) + timedelta(days=i) if i % 4 else None,
+            )
+        )
+    Finding.objects.bulk_create(findings)
+
+
+def _todo_count(response) -> int:  # noqa: ANN001
+    return response.context["page_obj"].paginator.count
+
+
+@pytest.mark.parametrize("focus", [False, True], ids=["county", "focus_on_township"])
+def test_home_todo_is_flat(client, users, tree, focus, django_assert_max_num_queries) -> None:
+    """The to-do list is paged by 20: 40 findings fill two pages, the first of them at the same cost."""
+    client.force_login(users["department_admin"])
+    url = reverse("dashboard:home") + (f"?org={tree.town_a.pk}" if focus else "")
+    counter = [0]
+    _assert_flat(
+        client,
+        url,
+        lambda n: _add_findings(tree, n, counter),
+        _todo_count,
+        django_assert_max_num_queries,
+    )
+
+
+def test_home_chart_is_flat(client, users, tree, django_assert_max_num_queries) -> None:
+    """One bar and one table row per township, each read from its roll-up."""
+    client.force_login(users["department_admin"])
+    made = [0]
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            made[0] += 1
+            town = create_org(
+                actor=None,
+                parent=tree.county,
+                name=f"第{made[0]}镇党委",
+                code=f"H{made[0]:03d}",
+                kind=OrgKind.PARTY_COMMITTEE,
+            )
+            branch = create_org(
+                actor=None,
+                parent=town,
+                name=f"第{made[0]}镇党支部",
+                code=f"H{made[0]:03d}B",
+                kind=OrgKind.BRANCH,
+            )
+            make_member(branch, "王五")
+
+    def rows(response) -> int:  # noqa: ANN001
+        return len(response.context["chart"]["labels"])
+
+    _assert_flat(client, reverse("dashboard:home"), grow, rows, django_assert_max_num_queries)
+
+
+def test_home_for_each_role_renders_within_budget(
+    client, users, tree, django_assert_max_num_queries
+) -> None:
+    make_member(tree.branch_a1)
+    _add_findings(tree, 3, [0])
+    for user in users.values():
+        client.force_login(user)
+        client.get(reverse("dashboard:home"))
+        with django_assert_max_num_queries(20):
+            response = client.get(reverse("dashboard:home"))
+        assert response.status_code == 200, user.role

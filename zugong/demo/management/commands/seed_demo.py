@@ -1,0 +1,66 @@
+"""manage.py seed_demo: load the demo county (组织、党员、班子) and one account per role."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from zugong.demo.accounts import create_demo_accounts, existing_demo_accounts, logins_table
+from zugong.demo.generator import DEFAULT_MEMBERS, DEFAULT_SEED, MIN_MEMBERS, generate
+from zugong.demo.loader import load
+from zugong.orgs.models import Organization
+
+
+class Command(BaseCommand):
+    help = "载入演示县（党组织、党员、领导班子和发现的问题）并创建各角色的演示账号。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="数据库中已有党组织时不做任何改动（仍打印已有的演示账号）",
+        )
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=DEFAULT_MEMBERS,
+            help=f"党员人数（默认 {DEFAULT_MEMBERS}）",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Organization.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("数据库中已有党组织数据，未载入演示数据。")
+                users = existing_demo_accounts()
+                if users:
+                    self.stdout.write("\n演示账号：\n" + logins_table(users, check_passwords=True))
+                return
+            # Demo accounts with a published password must never land on a real database.
+            raise CommandError(
+                "数据库中已有党组织数据：演示数据只能载入空数据库。"
+                "如确需重建，请先清空数据库（manage.py flush），或加 --if-empty 跳过。"
+            )
+        if options["members"] < MIN_MEMBERS:
+            raise CommandError(f"--members 至少为 {MIN_MEMBERS}。")
+
+        started = time.perf_counter()
+        data = generate(
+            seed=options["seed"], members=options["members"], today=timezone.localdate()
+        )
+        self.stdout.write(
+            f"已生成演示数据（种子 {data.seed}，{len(data.members)} 名党员），正在写入……"
+        )
+        with transaction.atomic():
+            result = load(data, progress=lambda msg: self.stdout.write(f"  {msg}"))
+            anchors = {name: result.org(key) for name, key in data.plan.anchors.items()}
+            users = create_demo_accounts(anchors)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(f"演示数据载入完成，用时 {elapsed:.1f} 秒。"))
+        self.stdout.write("\n演示账号：\n" + logins_table(users))
