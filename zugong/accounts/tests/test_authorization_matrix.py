@@ -12,8 +12,8 @@ from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from zugong.accounts.models import Role, User
-from zugong.core.models import ImportJob
 from zugong.conftest import Tree, make_member
+from zugong.core.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
