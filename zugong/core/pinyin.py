@@ -112,13 +112,18 @@ def name_initials(name: str, overrides: Mapping[str, str] | None = None) -> str:
     return "".join(tok[0] if is_syllable else tok for tok, is_syllable in _tokens(name, overrides))
 
 
+def fold_query(q: str) -> str:
+    """What a search box query means: full-width folded (NFKC), whitespace dropped."""
+    return "".join(unicodedata.normalize("NFKC", q or "").split())
+
+
 def classify_query(q: str) -> Literal["pinyin", "digits", "text"]:
     """Route a search box query to the pinyin, id/phone number or plain-text lookup.
 
     Whitespace is ignored and full-width characters are folded (NFKC), as a
     Chinese IME may type "１３８"; the caller should fold the query the same way.
     """
-    compact = "".join(unicodedata.normalize("NFKC", q or "").split())
+    compact = fold_query(q)
     if not compact:
         return "text"
     body = compact[:-1] if compact[-1] in "xX" else compact

@@ -32,6 +32,7 @@ from zugong.core.imports.spec import cell_text, fold
 from zugong.core.rules.engine import RuleContext
 from zugong.core.selectors import surname_overrides
 from zugong.core.services import refresh_findings
+from zugong.members.completeness import completeness_score
 from zugong.members.models import Member, MemberStatus, MemberType
 from zugong.members.services import derive_fields
 from zugong.orgs.models import Organization, OrgKind, OrgStatus
@@ -464,12 +465,35 @@ def cross_validate(rows: list[Row], ctx: ImportContext) -> list[RowError]:
 # --- writing -------------------------------------------------------------------------------
 
 
-def _new_member(values: dict[str, Any], overrides: dict[str, str]) -> Member:
+class Deriver:
+    """derive_fields for a whole sheet, reading each distinct name's pinyin once.
+
+    pypinyin costs about as much per row as everything else together, and names repeat a lot.
+    """
+
+    def __init__(self) -> None:
+        self.overrides = surname_overrides()
+        self.names: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, member: Member) -> None:
+        known = self.names.get(member.name)
+        if known is None:
+            derive_fields(member, self.overrides)
+            self.names[member.name] = (member.name_pinyin, member.name_initials)
+            return
+        # derive_fields minus its pinyin step; test_deriver_matches_derive_fields keeps them in step.
+        member.name_pinyin, member.name_initials = known
+        member.id_number_reversed = member.id_number[::-1]
+        member.org_path = member.org.path
+        member.completeness = completeness_score(member)
+
+
+def _new_member(values: dict[str, Any], derive: Deriver) -> Member:
     fields = {name: values.get(name) for name in FIELDS}
     for name in TEXT_FIELDS:
         fields[name] = fields[name] or ""
     member = Member(org=values["_org"], status=MemberStatus.NORMAL, **fields)
-    derive_fields(member, overrides)
+    derive(member)
     return member
 
 
@@ -494,7 +518,7 @@ def _apply(member: Member, values: dict[str, Any]) -> bool:
 
 def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
     """Bulk create and bulk update (with history) in batches; then roll-ups and findings."""
-    overrides = surname_overrides()
+    derive = Deriver()
     rule_ctx = RuleContext(today=ctx.today)
     orgs_by_id: dict[int, Organization] = ctx.data["orgs_by_id"]
     touched: dict[int, Organization] = {}
@@ -502,7 +526,7 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
 
     new_rows = [row for row in rows if "_pk" not in row.values]
     for batch in _chunks(new_rows, BATCH):
-        members = [_new_member(row.values, overrides) for row in batch]
+        members = [_new_member(row.values, derive) for row in batch]
         bulk_create_with_history(
             members,
             Member,
@@ -529,7 +553,7 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
             if not _apply(member, row.values):
                 unchanged += 1
                 continue
-            derive_fields(member, overrides)
+            derive(member)
             member.updated_at = now
             touched[before.pk] = before
             touched[member.org_id] = member.org

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zugong.accounts.models import User
-from zugong.core.pinyin import classify_query
+from zugong.core.pinyin import classify_query, fold_query
 from zugong.members.models import Member, MemberStatus
 
 LIST_RELATED = ("org", "gender", "ethnicity", "education", "job_category")
@@ -78,7 +78,7 @@ def get_member(user: User, pk: int) -> Member:
 
 def search_q(q: str) -> Q:
     """Name by characters, full pinyin or initials (prefix), or the last digits of the ID."""
-    q = q.strip()
+    q = fold_query(q)
     kind = classify_query(q)
     if kind == "pinyin":
         q = q.lower()

@@ -432,74 +432,75 @@ class XlsxReader(SheetReader):
         buf: list[str] = []
         letters: dict[str, int] = {}
         strings = self.strings
-        date_styles = self.date_styles
+        date_styles = {str(i) for i in self.date_styles}
         epoch = CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900
-        # Names carry the document's namespace prefix, if any ("x:c"); learnt from the root.
-        tags = {"c": "c", "row": "row", "v": "v", "t": "t", "rPh": "rPh"}
-        state: dict[str, Any] = {
-            "row": 0,
-            "col": -1,
-            "type": None,
-            "style": None,
-            "capture": False,
-            "rph": 0,
-        }
+        # Element names carry the document's namespace prefix, if any ("x:c"); learnt from the root.
+        tag_c, tag_row, tag_v, tag_t, tag_rph = "c", "row", "v", "t", "rPh"
+        row_number = 0
+        col = -1
+        cell_type: str | None = None
+        style: str | None = None
+        capture = False
+        in_rph = 0
 
+        # Hot path: one call per XML element, so plain locals and no per-call allocations.
         def start(name: str, attrs: dict[str, str]) -> None:
-            if name == tags["c"]:
+            nonlocal row_number, col, cell_type, style, capture, in_rph
+            nonlocal tag_c, tag_row, tag_v, tag_t, tag_rph
+            if name == tag_c:
                 ref = attrs.get("r")
-                state["col"] = _column_index(ref, letters) if ref else state["col"] + 1
-                state["type"] = attrs.get("t")
-                state["style"] = attrs.get("s")
+                col = _column_index(ref, letters) if ref else col + 1
+                cell_type = attrs.get("t")
+                style = attrs.get("s")
                 buf.clear()
-            elif name == tags["v"] or (name == tags["t"] and not state["rph"]):
-                state["capture"] = True
-            elif name == tags["row"]:
+            elif name == tag_v or (name == tag_t and not in_rph):
+                capture = True
+            elif name == tag_row:
                 ref = attrs.get("r")
-                state["row"] = int(ref) if ref else state["row"] + 1
-                state["col"] = -1
+                row_number = int(ref) if ref else row_number + 1
+                col = -1
                 cells.clear()
-            elif name == tags["rPh"]:
-                state["rph"] += 1
-            elif ":" in name and name.endswith(":worksheet"):
+            elif name == tag_rph:
+                in_rph += 1
+            elif name.endswith(":worksheet"):
                 prefix = name[: -len("worksheet")]
-                tags.update({k: prefix + k for k in tags})
+                tag_c, tag_row, tag_v, tag_t, tag_rph = (
+                    prefix + t for t in ("c", "row", "v", "t", "rPh")
+                )
 
         def end(name: str) -> None:
-            if name == tags["c"]:
+            nonlocal capture, in_rph
+            if name == tag_c:
                 raw = "".join(buf)
-                kind = state["type"]
                 value: Any
-                if kind == "s":
+                if cell_type == "s":
                     value = strings.get(int(raw)) if raw else None
-                elif kind in ("inlineStr", "str", "e"):
+                elif cell_type in ("inlineStr", "str", "e"):
                     value = raw
                 elif not raw:
                     value = None
-                elif kind == "b":
+                elif cell_type == "b":
                     value = raw == "1"
-                elif kind == "d":
+                elif cell_type == "d":
                     value = datetime.fromisoformat(raw.rstrip("Z"))
                 else:
                     value = _number(raw)
-                    style = state["style"]
-                    if style is not None and int(style) in date_styles:
+                    if style in date_styles:
                         value = from_excel(value, epoch)
-                col = state["col"]
                 if col == len(cells):
                     cells.append(value)
                 else:
                     cells.extend([None] * (col + 1 - len(cells)))
                     cells[col] = value
-            elif name == tags["v"] or name == tags["t"]:
-                state["capture"] = False
-            elif name == tags["row"]:
-                out.append((state["row"], tuple(cells)))
-            elif name == tags["rPh"]:
-                state["rph"] -= 1
+            elif name in (tag_v, tag_t):
+                capture = False
+            elif name == tag_row:
+                out.append((row_number, tuple(cells)))
+            elif name == tag_rph:
+                in_rph -= 1
 
         def data(text: str) -> None:
-            if state["capture"]:
+            if capture:
                 buf.append(text)
 
         parser = _expat(start, end, data)

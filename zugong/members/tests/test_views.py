@@ -481,14 +481,6 @@ def _full_width(text: str) -> str:
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "members/selectors.py search_q: classify_query() folds NFKC and drops whitespace to pick the "
-        "lookup, but search_q() then filters with the raw query, so full-width (IME) letters or digits "
-        "and inner spaces never match"
-    ),
-)
 @pytest.mark.parametrize(
     "make_query",
     [

@@ -1,0 +1,233 @@
+"""What the runner measures: the organizations it picks, its accounts and sessions, the URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+# Targets from the issue, at city scale on PostgreSQL.
+LIST_P95_MS = 50.0
+ORG_P95_MS = 100.0
+IMPORT_ROWS_PER_S = 5000.0
+IMPORT_MAX_RSS_MB = 500.0
+
+EXPORT_ROWS_WANTED = 10_000
+INITIALS = "zs"
+FULL_PINYIN = "zhangwei"
+FILTER = "gender=2&age_band=36-40"
+
+# role key → (username, role, anchor: "root" or "town", superuser)
+ACCOUNTS: dict[str, tuple[str, str, str, bool]] = {
+    "dept": ("bench_zzb", "department_admin", "root", False),
+    "town": ("bench_town", "committee_admin", "town", False),
+    "sys": ("bench_sys", "system_admin", "root", True),
+}
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The organizations and search terms the scenarios use, picked from the loaded data."""
+
+    root: Any
+    town: Any
+    town_members: int
+    export_org: Any
+    export_rows: int
+    members: int
+    organizations: int
+    initials: str = INITIALS
+    full_pinyin: str = FULL_PINYIN
+    matches: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    label: str
+    role: str
+    urls: tuple[str, ...]
+    # "page" has a p95 target, "reference" is the ceiling or the peer, "export" is timed in seconds.
+    kind: str = "page"
+    target_p95_ms: float | None = None
+    # Every response must contain this (besides status 200 and a non-empty body).
+    expect: bytes = b""
+
+
+def discover(initials: str = INITIALS, full_pinyin: str = FULL_PINYIN) -> Targets:
+    """The county root, the township with the most members, a subtree of about 10,000 members."""
+    from django.db.models import F, Func
+
+    from zugong.members.models import Member
+    from zugong.orgs.models import Organization, OrgKind, OrgRollup
+
+    root = (
+        Organization.objects.filter(parent__isnull=True)
+        .select_related("rollup")
+        .order_by("-rollup__members_total", "path")
+        .first()
+    )
+    if root is None:
+        raise SystemExit("数据库中没有党组织：先运行 python -m benchmarks.load")
+    # Townships: 党委 directly under the county without an org category (乡镇、街道).
+    town = (
+        Organization.objects.filter(
+            parent=root, kind=OrgKind.PARTY_COMMITTEE, category__isnull=True
+        )
+        .select_related("rollup")
+        .order_by("-rollup__members_total", "path")
+        .first()
+    )
+    if town is None:
+        raise SystemExit("没有找到乡镇党委（县委下无类别的党委）")
+    export_rollup = (
+        OrgRollup.objects.filter(org__path__startswith=root.path, members_total__gt=0)
+        .annotate(gap=Func(F("members_total") - EXPORT_ROWS_WANTED, function="ABS"))
+        .select_related("org")
+        .order_by("gap", "org__path")
+        .first()
+    )
+    in_county = Member.objects.filter(org_path__startswith=root.path, status="normal")
+    matches = {
+        initials: in_county.filter(name_initials__startswith=initials).count(),
+        full_pinyin: in_county.filter(name_pinyin__startswith=full_pinyin).count(),
+    }
+    return Targets(
+        root=root,
+        town=town,
+        town_members=town.rollup.members_total,
+        export_org=export_rollup.org,
+        export_rows=export_rollup.members_total,
+        members=root.rollup.members_total,
+        organizations=root.rollup.orgs_total,
+        initials=initials,
+        full_pinyin=full_pinyin,
+        matches=matches,
+    )
+
+
+def ensure_users(t: Targets) -> dict[str, Any]:
+    """The benchmark accounts (no usable password: the runner makes their sessions itself)."""
+    from zugong.accounts.models import User
+
+    users = {}
+    for key, (username, role, anchor, superuser) in ACCOUNTS.items():
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.full_name = f"基准测试{key}"
+        user.role = role
+        user.anchor_org = t.root if anchor == "root" else t.town
+        user.is_staff = superuser
+        user.is_superuser = superuser
+        user.is_active = True
+        if user.has_usable_password() or not user.password:
+            user.set_unusable_password()
+        user.save()
+        users[key] = user
+    return users
+
+
+def session_cookie(user: Any) -> str:
+    """A logged-in session for `user` stored like django.contrib.auth.login stores it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def scenarios(t: Targets) -> list[Scenario]:
+    root, town = t.root.pk, t.town.pk
+    member_list = b'data-testid="member-list"'
+    return [
+        Scenario(
+            "list_county",
+            "党员名册 全县 无筛选",
+            "dept",
+            ("/members/",),
+            target_p95_ms=LIST_P95_MS,
+            expect=member_list,
+        ),
+        Scenario(
+            "list_county_filter",
+            f"党员名册 全县 ?{FILTER}",
+            "dept",
+            (f"/members/?{FILTER}",),
+            target_p95_ms=LIST_P95_MS,
+            expect=member_list,
+        ),
+        Scenario(
+            "list_town_filter",
+            f"党员名册 乡镇 ?org=&{FILTER}",
+            "town",
+            (f"/members/?org={town}&{FILTER}",),
+            target_p95_ms=LIST_P95_MS,
+            expect=member_list,
+        ),
+        Scenario(
+            "search_initials",
+            f"搜索 首字母 ?q={t.initials}",
+            "dept",
+            (f"/members/?q={t.initials}",),
+            target_p95_ms=LIST_P95_MS,
+            expect=member_list,
+        ),
+        Scenario(
+            "search_pinyin",
+            f"搜索 全拼 ?q={t.full_pinyin}",
+            "dept",
+            (f"/members/?q={t.full_pinyin}",),
+            target_p95_ms=LIST_P95_MS,
+            expect=member_list,
+        ),
+        Scenario(
+            "org_county",
+            "组织页 县委（含统计）",
+            "dept",
+            (f"/orgs/{root}/",),
+            target_p95_ms=ORG_P95_MS,
+            expect=t.root.name.encode(),
+        ),
+        Scenario(
+            "org_town",
+            "组织页 乡镇党委（含统计）",
+            "town",
+            (f"/orgs/{town}/",),
+            target_p95_ms=ORG_P95_MS,
+            expect=t.town.name.encode(),
+        ),
+        Scenario(
+            "ceiling",
+            "上限：裸 Django 视图（同50行）",
+            "dept",
+            ("/bench/ceiling/",),
+            kind="reference",
+        ),
+        Scenario(
+            "peer_admin",
+            "同类：Django admin 变更列表",
+            "sys",
+            ("/admin/members/member/",),
+            kind="reference",
+            expect=b"result_list",
+        ),
+        Scenario(
+            "peer_admin_search",
+            f"同类：Django admin ?q={t.initials}",
+            "sys",
+            (f"/admin/members/member/?q={t.initials}",),
+            kind="reference",
+            expect=b"result_list",
+        ),
+        Scenario(
+            "export",
+            f"导出 Excel（约{EXPORT_ROWS_WANTED:,}行）",
+            "dept",
+            (f"/members/?org={t.export_org.pk}&export=xlsx",),
+            kind="export",
+            expect=b"PK",
+        ),
+    ]
