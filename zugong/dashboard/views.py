@@ -3,7 +3,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from django.utils import timezone
+
 from zugong.core.rules.registry import RULES
+from zugong.core.selectors import workday_calendar
 from zugong.core.views import paginate
 from zugong.dashboard import selectors
 from zugong.orgs import selectors as org_selectors
@@ -29,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "dashboard/home.html",
         {
+            "unknown_calendar_years": unknown_calendar_years(),
             "root": root,
             "focus": focus,
             "page_obj": paginate(request, findings, per_page=20),
@@ -37,3 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "chart": chart,
         },
     )
+
+
+def unknown_calendar_years() -> list[int]:
+    """This year, and next year from November on, when the holiday calendar does not know them."""
+    today = timezone.localdate()
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    calendar = workday_calendar()
+    return [y for y in years if not calendar.is_known_year(y)]
