@@ -419,6 +419,7 @@ SPEC = register_spec(
         columns=COLUMNS,
         key_column="code",
         prepare=prepare,
+        validate_row=None,
         cross_validate=cross_validate,
         write=write,
         one_of=(("parent_code", "parent_name"),),

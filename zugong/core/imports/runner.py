@@ -226,7 +226,6 @@ def parse_rows(
         if _skippable(cells, spec, header):
             continue
         values: dict[str, Any] = {}
-        failed: set[str] = set()
         width = len(cells)
         for key, title, position, parser, required in plan:
             raw = cells[position] if position < width else None
@@ -234,21 +233,16 @@ def parse_rows(
                 values[key] = None
                 if required:
                     errors.append(RowError(number, title, "", f"{title}：必须填写"))
-                    failed.add(key)
                 continue
             try:
                 values[key] = parser(raw, ctx)
             except CellError as exc:
                 values[key] = None
-                failed.add(key)
                 errors.append(RowError(number, title, cell_text(raw), f"{title}：{exc.message}"))
-        row = Row(number, values, ok=not failed)
+        row = Row(number, values)
         if validate_row is not None:
-            # Checks skip values that are missing, so one bad cell does not cascade into others.
-            row_errors = list(validate_row(row, ctx))
-            if row_errors:
-                errors.extend(row_errors)
-                row.ok = False
+            # Run on every row, so one upload reports every bad cell; missing values are skipped.
+            errors.extend(validate_row(row, ctx))
         rows.append(row)
         if progress is not None and len(rows) % PROGRESS_EVERY == 0:
             progress(len(rows))

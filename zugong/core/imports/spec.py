@@ -53,7 +53,6 @@ class Row:
 
     number: int
     values: dict[str, Any]
-    ok: bool = True
 
 
 class WriteError(Exception):
@@ -116,10 +115,14 @@ class ImportSpec:
     name: str
     title: str
     columns: tuple[Column, ...]
+    # The column that identifies a record: a row whose key exists updates it instead of adding one.
     key_column: str
+    # Checks of one row (values already parsed); a check skips values that are missing.
+    validate_row: RowValidator | None
+    # Checks across rows and against the database, after every row was parsed.
+    cross_validate: CrossValidator | None
+    # Called inside the import's one transaction, only when no row has an error.
     write: Writer
-    validate_row: RowValidator | None = None
-    cross_validate: CrossValidator | None = None
     # Loads whatever the checks need (code tables, organizations in scope) once per import.
     prepare: Callable[[ImportContext], None] | None = None
     # Groups of column keys of which at least one must be in the header (rows are the spec's job).

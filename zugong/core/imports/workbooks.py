@@ -55,7 +55,10 @@ def build_template(spec: ImportSpec, out: IO[bytes]) -> None:
         cell.font = REQUIRED_FONT if column.required else OPTIONAL_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
-        cell.comment = _comment(describe_column(column), lines=3 + len(column.help) // 16)
+        note = describe_column(column)
+        if column.key == spec.key_column:
+            note += "\n再次导入时按此列识别记录：系统中已有的更新，没有的新增。"
+        cell.comment = _comment(note, lines=4 + len(note) // 16)
         ws.column_dimensions[letter].width = column.width
         if column.as_text:
             ws.column_dimensions[letter].number_format = "@"

@@ -6,6 +6,7 @@
   var data = JSON.parse(dataEl.textContent);
   var chart = echarts.init(el);
   chart.setOption({
+    animation: false,
     tooltip: { trigger: "axis" },
     legend: { data: ["正式党员", "预备党员"] },
     grid: { left: 8, right: 8, bottom: 8, containLabel: true },
