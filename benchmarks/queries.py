@@ -45,6 +45,28 @@ def profile(url: str, cookie: str, repeat: int) -> tuple[list[float], list[dict[
     return totals, queries, status
 
 
+def cprofile(url: str, cookie: str, top: int) -> str:
+    """One more request under cProfile: the functions with the most cumulative time."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test import Client
+
+    name, value = cookie.split("=", 1)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[name] = value
+    profiler = cProfile.Profile()
+    profiler.enable()
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
 def explain(sql: str) -> str:
     from django.db import connection
 
@@ -60,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", type=int, default=2, help="EXPLAIN the N slowest queries")
     parser.add_argument("--sql-width", type=int, default=400)
+    parser.add_argument(
+        "--profile", type=int, default=0, help="print the top N functions of a cProfile run"
+    )
     args = parser.parse_args(argv)
     setup_django(database_url_arg(args.database_url))
 
@@ -83,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ranked = sorted(queries, key=lambda q: float(q["time"]), reverse=True)
             for q in ranked:
                 print(f"  {float(q['time']) * 1000:8.1f} ms  {q['sql'][: args.sql_width]}")
+            if args.profile:
+                print(cprofile(url, session_cookie(users[sc.role]), args.profile))
             for q in ranked[: args.explain]:
                 if q["sql"].lstrip().upper().startswith("SELECT"):
                     print(f"\n  EXPLAIN ANALYZE ({float(q['time']) * 1000:.1f} ms):\n  {q['sql']}")

@@ -262,6 +262,21 @@ def _number(raw: str) -> int | float:
         return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
+def _excel_date(value: int | float, epoch: datetime) -> Any:
+    # A number too large for a date stays a number; the column's parser then says what is wrong.
+    try:
+        return from_excel(value, epoch)
+    except (ValueError, OverflowError):
+        return value
+
+
+def _iso_datetime(raw: str) -> Any:
+    try:
+        return datetime.fromisoformat(raw.rstrip("Z"))
+    except ValueError:
+        return raw
+
+
 class _SharedStrings:
     """The shared-string table, parsed only as far as the cells read so far need it."""
 
@@ -269,28 +284,31 @@ class _SharedStrings:
         self.items: list[str] = []
         self._stream = stream
         parts: list[str] = []
-        depth = {"t": False, "rph": 0}
+        in_text = False
+        in_rph = 0  # phonetic runs (rPh) are not part of the text
 
         def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal in_text, in_rph
             local = name.rsplit(":", 1)[-1]
-            if local == "t" and not depth["rph"]:
-                depth["t"] = True
+            if local == "t" and not in_rph:
+                in_text = True
             elif local == "rPh":
-                depth["rph"] += 1
+                in_rph += 1
             elif local == "si":
                 parts.clear()
 
         def end(name: str) -> None:
+            nonlocal in_text, in_rph
             local = name.rsplit(":", 1)[-1]
             if local == "t":
-                depth["t"] = False
+                in_text = False
             elif local == "rPh":
-                depth["rph"] -= 1
+                in_rph -= 1
             elif local == "si":
                 self.items.append("".join(parts))
 
         def data(text: str) -> None:
-            if depth["t"]:
+            if in_text:
                 parts.append(text)
 
         self._parser = _expat(start, end, data)
@@ -482,11 +500,11 @@ class XlsxReader(SheetReader):
                 elif cell_type == "b":
                     value = raw == "1"
                 elif cell_type == "d":
-                    value = datetime.fromisoformat(raw.rstrip("Z"))
+                    value = _iso_datetime(raw)
                 else:
                     value = _number(raw)
                     if style in date_styles:
-                        value = from_excel(value, epoch)
+                        value = _excel_date(value, epoch)
                 if col == len(cells):
                     cells.append(value)
                 else:

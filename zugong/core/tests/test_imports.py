@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -179,6 +180,21 @@ def test_xlsx_reader_reads_strings_numbers_dates_and_gaps(tmp_path):
     assert rows[1] == (2, ("张三", 13800000000, datetime(2020, 1, 2)))
     assert rows[-1] == (4, (None, 1.5))
     assert reader.estimate_rows() == 4
+
+
+def test_xlsx_reader_handles_namespace_prefixes(tmp_path):
+    # Some non-Excel writers spell every element with a prefix: <x:row><x:c>...
+    plain = io.BytesIO(xlsx_bytes([["姓名", "性别"], ["张三", "男"]]))
+    prefixed = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(prefixed, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<(/?)(?!\?)([A-Za-z])", rb"<\1x:\2", data).replace(
+                    b"xmlns=", b"xmlns:x="
+                )
+            dst.writestr(item, data)
+    assert list(XlsxReader(str(prefixed)).rows()) == [(1, ("姓名", "性别")), (2, ("张三", "男"))]
 
 
 def test_csv_reader_falls_back_to_gbk(tmp_path):

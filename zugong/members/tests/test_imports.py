@@ -12,7 +12,9 @@ from zugong.core.ids import upgrade_15_to_18
 from zugong.core.imports.runner import start_import
 from zugong.core.models import Finding, ImportJob
 from zugong.core.tests.test_imports import MEMBER_HEADERS, member_row, upload_file, xlsx_bytes
+from zugong.members.imports import Deriver
 from zugong.members.models import Member, MemberType
+from zugong.members.services import derive_fields
 from zugong.orgs.models import OrgRollup
 from zugong.orgs.services import create_org
 from zugong.orgs.tests.test_services import assert_rollups_true
@@ -319,3 +321,27 @@ def test_a_failure_in_the_update_step_rolls_back_the_created_members(tree, admin
     )
     assert job.status == ImportJob.Status.FAILED
     assert Member.objects.count() == 1
+
+
+def test_deriver_matches_derive_fields(tree):
+    # The import's Deriver reuses a name's pinyin; everything else must equal derive_fields.
+    derive = Deriver()
+    derived = ("name_pinyin", "name_initials", "id_number_reversed", "org_path", "completeness")
+    for name, org in (
+        ("单雄信", tree.branch_a1),
+        ("单雄信", tree.branch_a2a),
+        ("欧阳修", tree.branch_a1),
+    ):
+        fields = {
+            "name": name,
+            "id_number": valid_id(date(1980, 1, 1)),
+            "birth_date": date(1980, 1, 1),
+            "member_type": MemberType.FULL,
+            "phone": "13800000000" if org == tree.branch_a2a else "",
+            "org": org,
+        }
+        fast, reference = Member(**fields), Member(**fields)
+        derive(fast)
+        derive_fields(reference)
+        assert [getattr(fast, f) for f in derived] == [getattr(reference, f) for f in derived]
+    assert len(derive.names) == 2
