@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from itertools import groupby
 from typing import Literal
 
@@ -67,8 +68,10 @@ def _clean(name: str) -> str:
     )
 
 
-def _han_syllables(text: str) -> list[str]:
-    return [s.lower() for s in lazy_pinyin(text, style=Style.NORMAL)]
+@lru_cache(maxsize=65536)
+def _han_syllables(text: str) -> tuple[str, ...]:
+    # Names repeat a lot in a register; pypinyin is the costliest step of an import.
+    return tuple(s.lower() for s in lazy_pinyin(text, style=Style.NORMAL))
 
 
 def _split_surname(name: str, table: Mapping[str, str]) -> tuple[list[str], str]:
@@ -81,9 +84,9 @@ def _split_surname(name: str, table: Mapping[str, str]) -> tuple[list[str], str]
         if reading is not None:
             return reading.lower().split(), name[size:]
     if len(name) >= 2 and name[:2] in COMPOUND_SURNAMES:
-        return _han_syllables(name[:2]), name[2:]
+        return list(_han_syllables(name[:2])), name[2:]
     # Read the surname alone so a phrase with the given name cannot change it.
-    return _han_syllables(name[0]), name[1:]
+    return list(_han_syllables(name[0])), name[1:]
 
 
 def _tokens(name: str, overrides: Mapping[str, str] | None) -> list[tuple[str, bool]]:

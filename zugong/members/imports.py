@@ -10,8 +10,9 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from zugong.core.bulk import insert_with_history
 from zugong.core.ids import check_id_number, id_check_char
 from zugong.core.imports import (
     CellError,
@@ -527,12 +528,8 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
     new_rows = [row for row in rows if "_pk" not in row.values]
     for batch in _chunks(new_rows, BATCH):
         members = [_new_member(row.values, derive) for row in batch]
-        bulk_create_with_history(
-            members,
-            Member,
-            batch_size=BATCH,
-            default_user=ctx.user,
-            default_change_reason=CHANGE_REASON,
+        insert_with_history(
+            Member, members, user=ctx.user, change_reason=CHANGE_REASON, batch_size=BATCH
         )
         refresh_findings("member", members, rule_ctx)
         created += len(members)

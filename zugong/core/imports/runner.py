@@ -101,13 +101,15 @@ def _set(job: ImportJob, **fields: Any) -> None:
 
 def run_import(job_id: int) -> None:
     """Validate every row; with no error, write them all in one transaction (or nothing at all)."""
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.status != Status.PENDING:
-        # A task delivered twice must not import twice.
-        logger.warning("import job %s is %s, not pending; skipped", job.pk, job.status)
+    # Claim the job atomically: a task delivered twice (or to two workers) must not import twice.
+    claimed = ImportJob.objects.filter(pk=job_id, status=Status.PENDING).update(
+        status=Status.VALIDATING, processed_rows=0, updated_at=timezone.now()
+    )
+    if not claimed:
+        logger.warning("import job %s is not pending; skipped", job_id)
         return
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     spec = get_spec(job.kind)
-    _set(job, status=Status.VALIDATING, processed_rows=0)
     ctx = ImportContext(
         spec=spec,
         user=job.created_by,

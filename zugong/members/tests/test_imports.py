@@ -22,6 +22,12 @@ from zugong.orgs.tests.test_services import assert_rollups_true
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(settings, tmp_path):
+    # Uploaded sheets and marked sheets are stored files: keep them out of var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def admin(users):
     # Scope: 城关镇党委 (branches A1 and A2A); B1 and X1 are outside.

@@ -14,6 +14,13 @@ from zugong.orgs.tests.test_services import assert_rollups_true
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(settings, tmp_path):
+    # Uploaded sheets and marked sheets are stored files: keep them out of var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 HEADERS = ["组织名称", "组织编码", "上级组织编码", "组织层级", "党组织类别", "成立日期", "联系电话"]
 
 

@@ -1,0 +1,92 @@
+"""Fast bulk inserts for imports: PostgreSQL COPY, with the same history rows simple-history writes.
+
+Django's bulk_create costs tens of microseconds per object and per history row; at 100,000 rows
+that is most of an import. COPY is an order of magnitude cheaper. Other databases fall back to
+simple-history's bulk_create_with_history, so both paths write the same records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+
+def _copy_rows(
+    model: type[models.Model], objs: Sequence[models.Model], fields: list[models.Field]
+) -> None:
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    statement = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for obj in objs:
+            copy.write_row(
+                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+            )
+
+
+def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_with_history(
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    *,
+    user: Any,
+    change_reason: str,
+    batch_size: int = 2000,
+) -> None:
+    """Insert new objects (their pk is set afterwards) and one "+" history row each."""
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(
+            objs,
+            model,
+            batch_size=batch_size,
+            default_user=user,
+            default_change_reason=change_reason,
+        )
+        return
+    if not objs:
+        return
+    for obj, pk in zip(objs, _allocate_ids(model, len(objs)), strict=True):
+        obj.pk = pk
+        for f in model._meta.concrete_fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                f.pre_save(obj, add=True)
+    _copy_rows(model, objs, list(model._meta.concrete_fields))
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+    history_model = model.history.model  # type: ignore[attr-defined]
+    tracked = [
+        f
+        for f in history_model._meta.concrete_fields
+        if f.attname in {g.attname for g in model._meta.concrete_fields}
+    ]
+    now = timezone.now()
+    user_id = getattr(user, "pk", None)
+    records = []
+    for obj in objs:
+        record = history_model(
+            **{f.attname: getattr(obj, f.attname) for f in tracked},
+            history_date=now,
+            history_type="+",
+            history_user_id=user_id,
+            history_change_reason=change_reason,
+        )
+        records.append(record)
+    _copy_rows(
+        history_model,
+        records,
+        [f for f in history_model._meta.concrete_fields if not f.primary_key],
+    )
