@@ -19,6 +19,12 @@ from zugong.orgs.services import create_org
 _serial = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):  # noqa: ANN001, ANN202 - pytest fixture
+    """Uploads and generated sheets from tests never land in var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def code(table: str, value: str) -> CodeItem:
     return CodeItem.objects.get(table__code=table, code=value)
 

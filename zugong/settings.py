@@ -114,6 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Sessions live in files with SQLite: a long import holds the write lock, and every request
+    # renews its session (idle timeout), which would otherwise wait on that lock.
+    SESSION_ENGINE = "django.contrib.sessions.backends.file"
+    SESSION_FILE_PATH = str(VAR_DIR / "sessions")
+    Path(SESSION_FILE_PATH).mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
