@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from django.utils import timezone
 
+from zugong.core.exports import export_response
 from zugong.core.rules.registry import RULES
 from zugong.core.selectors import workday_calendar
 from zugong.core.views import paginate
@@ -18,6 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.GET.get("org", "").isdigit():
         focus = org_selectors.get_org(request.user, int(request.GET["org"]))
     findings = selectors.todo(request.user, focus)
+    rule_id = request.GET.get("rule", "")
+    if rule_id:
+        findings = findings.filter(rule_id=rule_id)
+    if request.GET.get("export") == "xlsx":
+        return export_response("findings", findings)
     children = list(org_selectors.children_of(request.user, root)) if root else []
     chart = {
         "labels": [c.short_name or c.name for c in children],
@@ -26,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     by_rule = [
         {**row, "title": RULES[row["rule_id"]].title if row["rule_id"] in RULES else row["rule_id"]}
-        for row in selectors.todo_by_rule(findings)
+        for row in selectors.todo_by_rule(selectors.todo(request.user, focus))
     ]
     return render(
         request,
@@ -35,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "unknown_calendar_years": unknown_calendar_years(),
             "root": root,
             "focus": focus,
+            "rule_id": rule_id,
             "page_obj": paginate(request, findings, per_page=20),
             "by_rule": by_rule,
             "children": children,

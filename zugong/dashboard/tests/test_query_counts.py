@@ -132,3 +132,18 @@ def test_home_for_each_role_renders_within_budget(
         with django_assert_max_num_queries(20):
             response = client.get(reverse("dashboard:home"))
         assert response.status_code == 200, user.role
+
+
+def test_todo_filters_by_rule_and_exports(client, users, tree, member_factory):
+    import io
+
+    import openpyxl
+
+    client.force_login(users["department_admin"])
+    body = client.get("/?rule=org.branch_too_small").content.decode()
+    assert "正式党员只有" in body and "任期" not in body.split("待办")[1].split("各下级组织")[0]
+    response = client.get("/?rule=org.branch_too_small&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "对象类型" and len(rows) > 1
+    assert all(row[2] == "党支部正式党员不足3人" for row in rows[1:])
