@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
 from django.utils import timezone
 
 from zugong.core.exports import export_response
