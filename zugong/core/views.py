@@ -5,11 +5,20 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 COUNT_CAP = 10_000
+
+
+def add_validation_error(form: Any, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside its field when it names one."""
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for field, items in errors.items():
+        target = field if field in form.fields else None
+        for item in items:
+            form.add_error(target, item.messages[0])
 
 
 def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:

@@ -88,7 +88,11 @@ def create_member(*, actor: User | None, member: Member) -> Member:
 @transaction.atomic
 def update_member(*, actor: User | None, member: Member) -> Member:
     """Save an edited member; `member` holds the new values, the database the old ones."""
-    before = Member.objects.select_for_update(of=("self",)).select_related("org", "gender").get(pk=member.pk)
+    before = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org", "gender")
+        .get(pk=member.pk)
+    )
     _require_scope(actor, before.org_path)
     _require_scope(actor, member.org.path)
     if member.org_id != before.org_id:
@@ -125,7 +129,11 @@ ALLOWED_STATUS_CHANGES: dict[str, frozenset[str]] = {
 def change_member_status(
     *, actor: User | None, member: Member, to_status: str, on: date, reason: str
 ) -> MemberStatusChange:
-    member = Member.objects.select_for_update(of=("self",)).select_related("org", "gender").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org", "gender")
+        .get(pk=member.pk)
+    )
     _require_scope(actor, member.org_path)
     if to_status not in ALLOWED_STATUS_CHANGES[member.status]:
         raise ValidationError(

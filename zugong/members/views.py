@@ -14,7 +14,7 @@ from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
 from zugong.core.selectors import code_items
-from zugong.core.views import paginate, require_perm
+from zugong.core.views import add_validation_error, paginate, require_perm
 from zugong.members import selectors, services
 from zugong.members.completeness import missing_fields
 from zugong.members.forms import MemberForm, StatusChangeForm
@@ -119,9 +119,7 @@ def _save(request: HttpRequest, form: MemberForm, save: object) -> Member | None
     try:
         return save(actor=request.user, member=form.save(commit=False))  # type: ignore[operator]
     except ValidationError as exc:
-        for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e.messages[0])
+        add_validation_error(form, exc)
     return None
 
 
@@ -180,9 +178,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-                for e in errors:
-                    form.add_error(field if field in form.fields else None, e.messages[0])
+            add_validation_error(form, exc)
         else:
             messages.success(request, "党籍状态已变更。")
             return redirect("members:detail", pk=member.pk)

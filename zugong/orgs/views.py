@@ -12,7 +12,7 @@ from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
 from zugong.core.selectors import code_items
-from zugong.core.views import paginate, require_perm
+from zugong.core.views import add_validation_error, paginate, require_perm
 from zugong.orgs import selectors, services
 from zugong.orgs.forms import DissolveForm, MoveForm, OrganizationForm, TeamForm
 from zugong.orgs.models import OrgKind, OrgStatus
@@ -24,17 +24,6 @@ TABS = {
     "findings": "发现的问题",
     "history": "历史",
 }
-
-
-def _form_error(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None  # type: ignore[attr-defined]
-            for e in errors:
-                form.add_error(target, e.messages[0] if hasattr(e, "messages") else str(e))  # type: ignore[attr-defined]
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)  # type: ignore[attr-defined]
 
 
 def tree(request: HttpRequest) -> HttpResponse:
@@ -115,7 +104,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
             }
             org = services.create_org(actor=request.user, parent=parent, **fields)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, f"已设立“{org.name}”。")
             return redirect("orgs:detail", pk=org.pk)
@@ -140,7 +129,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             }
             services.update_org(actor=request.user, org=org, **fields)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("orgs:detail", pk=org.pk)
@@ -162,7 +151,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request, f"已将“{org.name}”移到“{form.cleaned_data['new_parent'].name}”之下。"
@@ -187,7 +176,7 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, f"已撤销“{org.name}”，记录保留。")
             return redirect("orgs:detail", pk=org.pk)
@@ -213,7 +202,7 @@ def elect_team(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, "已记录新一届班子。")
             return redirect(f"{org.get_absolute_url()}?tab=team")

@@ -74,7 +74,9 @@ def objects(tree: Tree, users) -> Objects:
     # Import jobs are private to the account that uploaded them.
     for role in ROLES:
         o.job_in[role] = make_job(users[role]).pk
-    stranger = User.objects.create_user(username="stranger", role=Role.COMMITTEE_ADMIN, anchor_org=tree.town_b)
+    stranger = User.objects.create_user(
+        username="stranger", role=Role.COMMITTEE_ADMIN, anchor_org=tree.town_b
+    )
     o.job_out = make_job(stranger).pk
     return o
 
@@ -174,11 +176,7 @@ def app_urls() -> list[tuple[str, str]]:
 
 
 def test_every_url_has_a_matrix_entry():
-    missing = [
-        f"{name} ({route})"
-        for name, route in app_urls()
-        if name not in MATRIX
-    ]
+    missing = [f"{name} ({route})" for name, route in app_urls() if name not in MATRIX]
     assert not missing, f"URLs without an authorization-matrix entry: {missing}"
 
 
@@ -203,7 +201,9 @@ def test_matrix(client, users, objects, role):
             for method in ("get", "post") if entry.post else ("get",):
                 got = getattr(client, method)(url).status_code
                 if got != expected_out:
-                    failures.append(f"{method.upper()} {name} out-of-scope {url}: {got} != {expected_out}")
+                    failures.append(
+                        f"{method.upper()} {name} out-of-scope {url}: {got} != {expected_out}"
+                    )
     assert not failures, "\n".join(failures)
 
 
@@ -253,7 +253,10 @@ def test_admin_is_for_the_system_administrator_only(client, users):
         for url in admin_urls:
             status = client.get(url).status_code
             if role == Role.SYSTEM_ADMIN:
-                assert status == (403 if refused_to_superuser(url, users[role]) else 200) or status == 302, (url, status)
+                assert (
+                    status == (403 if refused_to_superuser(url, users[role]) else 200)
+                    or status == 302
+                ), (url, status)
             elif url.endswith("/admin/login/"):
                 assert status == 200  # the admin's own login form, which refuses non-staff accounts
             else:

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_wrong_password_gets_a_chinese_message(client, users):
-    response = client.post("/accounts/login/", {"username": "u_leader", "password": "wrong-password"})
+    response = client.post(
+        "/accounts/login/", {"username": "u_leader", "password": "wrong-password"}
+    )
     assert response.status_code == 200
     assert "用户名或密码不正确" in response.content.decode()
 
@@ -33,7 +35,11 @@ def test_password_change_errors_name_the_field(client, users):
     assert "新密码" in body and "errorlist" in body
     response = client.post(
         "/accounts/password/",
-        {"old_password": "Zugong@2026", "new_password1": "Qingxi#2027x", "new_password2": "Qingxi#2027x"},
+        {
+            "old_password": "Zugong@2026",
+            "new_password1": "Qingxi#2027x",
+            "new_password2": "Qingxi#2027x",
+        },
     )
     assert response.status_code == 302
 
