@@ -68,6 +68,7 @@ class MemberForm(ZModelForm):
         self.fields["gender"].required = True
         self.fields["joined_on"].required = True
         self.fields["birth_date"].required = False
+        self.id_warnings: list[str] = []
 
     def clean_name(self) -> str:
         name = re.sub(r"\s+", "", self.cleaned_data["name"])
@@ -107,6 +108,7 @@ class MemberForm(ZModelForm):
                 field = "birth_date" if "所填出生日期" in error else "id_number"
                 self.add_error(field, error)
             if result.ok:
+                self.id_warnings = list(result.warnings)
                 data["id_number"] = result.normalized
                 data["birth_date"] = data.get("birth_date") or result.birth_date
                 self._check_duplicate(result.normalized)

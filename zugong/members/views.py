@@ -117,10 +117,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save(request: HttpRequest, form: MemberForm, save: object) -> Member | None:
     try:
-        return save(actor=request.user, member=form.save(commit=False))  # type: ignore[operator]
+        member = save(actor=request.user, member=form.save(commit=False))  # type: ignore[operator]
     except ValidationError as exc:
         add_validation_error(form, exc)
-    return None
+        return None
+    # Warnings (a historic region code, a converted 15-digit number) do not block, but are said.
+    for warning in form.id_warnings:
+        messages.warning(request, warning)
+    return member
 
 
 @require_http_methods(["GET", "POST"])

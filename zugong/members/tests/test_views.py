@@ -494,3 +494,25 @@ def test_search_folds_full_width_and_spaces(client, users, tree, make_query) -> 
     client.force_login(users["committee_admin"])
     response = client.get(reverse("members:list"), {"q": make_query(found)})
     assert [m.pk for m in response.context["page_obj"].object_list] == [found.pk]
+
+
+def test_legacy_15_digit_id_is_converted_and_the_warning_shown(client, users, tree):
+    client.force_login(users["department_admin"])
+    response = client.post(
+        "/members/new/",
+        {
+            "name": "王老",
+            "gender": code("gender", "1").pk,
+            "id_number": "330102500101123",
+            "member_type": "full",
+            "joined_on": "1975-07-01",
+            "confirmed_on": "1976-07-01",
+            "org": tree.branch_a1.pk,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    member = Member.objects.get(name="王老")
+    assert len(member.id_number) == 18 and member.id_number.startswith("33010219500101")
+    assert member.birth_date.isoformat() == "1950-01-01"
+    assert "15位" in response.content.decode()
