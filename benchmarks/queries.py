@@ -45,6 +45,9 @@ def profile(url: str, cookie: str, repeat: int) -> tuple[list[float], list[dict[
     return totals, queries, status
 
 
+PROFILE_SORT = ["cumulative"]
+
+
 def cprofile(url: str, cookie: str, top: int) -> str:
     """One more request under cProfile: the functions with the most cumulative time."""
     import cProfile
@@ -63,7 +66,7 @@ def cprofile(url: str, cookie: str, top: int) -> str:
         b"".join(response)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(PROFILE_SORT[0]).print_stats(top)
     return out.getvalue()
 
 
@@ -85,8 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile", type=int, default=0, help="print the top N functions of a cProfile run"
     )
+    parser.add_argument("--profile-sort", default="cumulative", help="cumulative or tottime")
     args = parser.parse_args(argv)
     setup_django(database_url_arg(args.database_url))
+    PROFILE_SORT[0] = args.profile_sort
 
     from benchmarks.scenarios import discover, ensure_users, scenarios, session_cookie
 

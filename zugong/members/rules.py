@@ -38,7 +38,11 @@ def _preload(ctx: RuleContext, members: Sequence[Member]) -> None:
 
 register_subject_kind(
     SubjectKind(
-        name="member", label=lambda m: m.name, org_path=lambda m: m.org_path, preload=_preload
+        name="member",
+        label=lambda m: m.name,
+        org_path=lambda m: m.org_path,
+        preload=_preload,
+        queryset=lambda: Member.objects.select_related("org"),
     )
 )
 

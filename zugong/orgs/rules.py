@@ -63,6 +63,7 @@ register_subject_kind(
         label=lambda o: o.name,
         org_path=lambda o: o.path,
         preload=_preload,
+        queryset=lambda: Organization.objects.select_related("category"),
     )
 )
 

@@ -23,6 +23,8 @@ class SubjectKind:
     org_path: Callable[[Any], str]
     # Fills ctx.data with whatever the rules need for a batch, so a check never queries per row.
     preload: Callable[[RuleContext, Sequence[Any]], None] | None = None
+    # Every subject of this kind, with what label() and the rules read joined in.
+    queryset: Callable[[], Any] | None = None
 
 
 SUBJECT_KINDS: dict[str, SubjectKind] = {}

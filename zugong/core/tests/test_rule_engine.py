@@ -55,3 +55,10 @@ def test_every_registered_rule_cites_a_document():
     for rule in RULES.values():
         assert rule.citation.document and str(rule.citation).startswith("《")
         assert rule.severity in {"block", "warn"}
+
+
+def test_every_subject_kind_can_be_refreshed_in_full():
+    from zugong.core.rules.registry import SUBJECT_KINDS
+
+    assert {"member", "organization"} <= set(SUBJECT_KINDS)
+    assert all(kind.queryset is not None for kind in SUBJECT_KINDS.values())

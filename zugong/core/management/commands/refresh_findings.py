@@ -1,4 +1,4 @@
-"""manage.py refresh_findings: re-evaluate the rules for every organization and member."""
+"""manage.py refresh_findings: re-evaluate every rule for every subject; run it daily (terms fall due by date)."""
 
 from __future__ import annotations
 
@@ -10,28 +10,22 @@ from django.db.models import Max, Min, QuerySet
 
 from zugong.core.models import Finding
 from zugong.core.rules.engine import RuleContext
+from zugong.core.rules.registry import SUBJECT_KINDS
 from zugong.core.services import refresh_findings
-from zugong.members.models import Member
-from zugong.orgs.models import Organization
 
 DEFAULT_BATCH = 2000
 
 
 def subjects() -> dict[str, QuerySet[Any]]:
-    """Each subject type with what its rules read (labels and org paths included)."""
-    return {
-        "organization": Organization.objects.select_related("category"),
-        "member": Member.objects.select_related("org"),
-    }
+    """Each registered kind of subject with what its rules read (labels and org paths included)."""
+    return {name: kind.queryset() for name, kind in SUBJECT_KINDS.items() if kind.queryset}
 
 
 class Command(BaseCommand):
     help = "重新检查全部党组织和党员，替换已保存的“发现的问题”。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--only", choices=sorted(subjects()), help="只检查一类对象（organization 或 member）"
-        )
+        parser.add_argument("--only", choices=sorted(subjects()), help="只检查一类对象")
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH, help="每批对象数")
 
     def handle(self, *args: Any, **options: Any) -> None:
