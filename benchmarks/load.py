@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 
@@ -708,6 +709,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.orgs_per_member is None:
         args.orgs_per_member = preset_ratio
     url = database_url_arg(args.database_url)
+    if args.fresh and urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("--fresh drops the public schema: only for a local throwaway database")
     setup_django(url)
     from zugong.demo.generator import DEFAULT_SEED
 

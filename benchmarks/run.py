@@ -410,18 +410,16 @@ def run_import(t: Targets, args: argparse.Namespace, url: str) -> dict[str, Any]
     # The sheet depends only on these; a previous run's file is reused.
     path = RESULTS_DIR / f"import-{args.import_rows}-{t.town.pk}-{region}-{today:%Y%m%d}.xlsx"
     start = time.perf_counter()
-    if path.exists():
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True)
-        rows = sum(1 for _ in wb.worksheets[0].iter_rows(min_row=2, values_only=True))
-        wb.close()
+    count_file = path.with_suffix(".rows")
+    if path.exists() and count_file.exists():
+        rows = int(count_file.read_text(encoding="ascii"))
         say(f"- import: reusing {path.name}")
     else:
         say(f"- import: building {args.import_rows:,} rows for {t.town.name} (region {region}) ...")
         rows = write_member_sheet(
             path, rows=args.import_rows, town=t.town, region=region, today=today
         )
+        count_file.write_text(str(rows), encoding="ascii")
     built_s = time.perf_counter() - start
     say(
         f"  {path.name}: {rows:,} rows, {path.stat().st_size / 1024 / 1024:.1f} MB in {built_s:.0f} s"

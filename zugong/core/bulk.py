@@ -11,8 +11,26 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
+
+# Field types whose Python value psycopg's COPY adapts as it is: no per-cell conversion needed.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.DateField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.AutoField,
+)
+
+
+def _converter(field: models.Field) -> Any:
+    if isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.FileField):
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _copy_rows(
@@ -21,11 +39,14 @@ def _copy_rows(
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     statement = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+    attnames = [f.attname for f in fields]
+    converters = [(i, conv) for i, f in enumerate(fields) if (conv := _converter(f)) is not None]
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for obj in objs:
-            copy.write_row(
-                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
-            )
+            row = [getattr(obj, name) for name in attnames]
+            for i, conv in converters:
+                row[i] = conv(row[i])
+            copy.write_row(row)
 
 
 def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -35,6 +56,12 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
             [model._meta.db_table, model._meta.pk.column, count],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _history_value(obj: models.Model, attname: str) -> Any:
+    value = getattr(obj, attname)
+    # simple-history keeps a file field as text: the stored name, as its own save would.
+    return (value.name or "") if isinstance(value, FieldFile) else value
 
 
 def insert_with_history(
@@ -78,7 +105,7 @@ def insert_with_history(
     records = []
     for obj in objs:
         record = history_model(
-            **{f.attname: getattr(obj, f.attname) for f in tracked},
+            **{f.attname: _history_value(obj, f.attname) for f in tracked},
             history_date=now,
             history_type="+",
             history_user_id=user_id,

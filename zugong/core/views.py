@@ -31,7 +31,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # Without the ORDER BY the database may stop as soon as it has found COUNT_CAP + 1 rows.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def count_is_capped(self) -> bool:
