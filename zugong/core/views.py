@@ -27,17 +27,28 @@ def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP rows: an exact count of a province subtree costs more than the page."""
+    """Counts at most COUNT_CAP rows: an exact count of a province subtree costs more than the page.
+
+    A caller that already knows the total (from the roll-up table) passes it as `known_count`.
+    """
+
+    def __init__(self, object_list: Any, per_page: int, known_count: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         # Without the ORDER BY the database may stop as soon as it has found COUNT_CAP + 1 rows.
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def count_is_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.known_count is None and self.count > COUNT_CAP
 
 
-def paginate(request: HttpRequest, object_list: Any, per_page: int = 50) -> Page:
-    return CappedPaginator(object_list, per_page).get_page(request.GET.get("page"))
+def paginate(
+    request: HttpRequest, object_list: Any, per_page: int = 50, known_count: int | None = None
+) -> Page:
+    return CappedPaginator(object_list, per_page, known_count).get_page(request.GET.get("page"))

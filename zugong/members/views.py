@@ -49,6 +49,16 @@ def _filters(request: HttpRequest) -> tuple[MemberFilters, object]:
     return f, org
 
 
+def _rollup_count(request: HttpRequest, f: MemberFilters, org: object) -> int | None:
+    """An unfiltered list of members in good standing is exactly the roll-up's total: O(1)."""
+    unfiltered = MemberFilters(org_path=f.org_path, sort=f.sort)
+    if f != unfiltered:
+        return None
+    node = org or org_selectors.anchor_org(request.user)
+    rollup = getattr(node, "rollup", None) if node is not None else None
+    return rollup.members_total if rollup is not None else None
+
+
 def member_list(request: HttpRequest) -> HttpResponse:
     f, org = _filters(request)
     qs = selectors.member_list(request.user, f, today=timezone.localdate())
@@ -58,7 +68,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request,
         "members/list.html",
         {
-            "page_obj": paginate(request, qs),
+            "page_obj": paginate(request, qs, known_count=_rollup_count(request, f, org)),
             "f": f,
             "filter_org": org,
             "member_types": MemberType.choices,

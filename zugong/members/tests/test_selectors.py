@@ -96,3 +96,15 @@ def test_age_band_boundary(tree, users, birth, in_band):
 def test_filters_combine(people, users):
     assert names(users["department_admin"], gender="2") == {"欧阳明月", "张珊"}
     assert names(users["department_admin"], joined_year=2005, q="z") == {"张三", "张珊", "曾国藩"}
+
+
+def test_unfiltered_list_total_comes_from_the_rollup_and_equals_the_records(
+    client, people, users, tree
+):
+    client.force_login(users["committee_admin"])
+    page = client.get("/members/").context["page_obj"]
+    assert page.paginator.known_count == 4 == page.paginator.count
+    page = client.get(f"/members/?org={tree.general_a2.pk}").context["page_obj"]
+    assert page.paginator.known_count == 1
+    page = client.get("/members/?q=zs").context["page_obj"]
+    assert page.paginator.known_count is None and page.paginator.count == 1
