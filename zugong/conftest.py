@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from zugong.accounts.models import Role, User
 from zugong.core.ids import id_check_char
@@ -162,3 +164,31 @@ def users(tree: Tree) -> dict[str, User]:
             is_superuser=role == Role.SYSTEM_ADMIN,
         )
     return accounts
+
+
+# --- query-count guards ---------------------------------------------------------------------
+
+QUERY_GUARD_SMALL, QUERY_GUARD_LARGE = 5, 40
+
+
+def measure_queries(client, url: str) -> tuple[int, object]:  # noqa: ANN001 - the test client
+    client.get(url)  # warm caches (content types, rules) so both measurements compare alike
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), response
+
+
+def assert_flat_queries(client, url: str, grow, rows, django_assert_max_num_queries) -> None:  # noqa: ANN001
+    """Render with SMALL more rows, grow to LARGE more, render again with at most as many queries."""
+    small_n, large_n = QUERY_GUARD_SMALL, QUERY_GUARD_LARGE
+    base = rows(client.get(url))
+    grow(small_n)
+    small, response = measure_queries(client, url)
+    assert rows(response) == base + small_n, f"{url}: the page should show the {small_n} new rows"
+    grow(large_n - small_n)
+    client.get(url)
+    with django_assert_max_num_queries(small):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert rows(response) == base + large_n, f"{url}: the page should show the {large_n} new rows"

@@ -9,38 +9,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from zugong.conftest import make_member
+from zugong.conftest import (
+    QUERY_GUARD_LARGE,
+    QUERY_GUARD_SMALL,
+    assert_flat_queries,
+    make_member,
+)
 from zugong.core.models import Finding
 from zugong.orgs.models import OrgKind
 from zugong.orgs.services import create_org
 
-SMALL, LARGE = 5, 40
-
-
-def _measure(client, url: str) -> tuple[int, object]:  # noqa: ANN001 - the test client
-    client.get(url)  # warm caches (content types, rules) so both measurements compare alike
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries), response
-
-
-def _assert_flat(client, url: str, grow, rows, django_assert_max_num_queries) -> None:  # noqa: ANN001
-    """Render with SMALL more rows, grow to LARGE more, render again with at most as many queries."""
-    base = rows(client.get(url))
-    grow(SMALL)
-    small, response = _measure(client, url)
-    assert rows(response) == base + SMALL, f"{url}: the page should count the {SMALL} new rows"
-    grow(LARGE - SMALL)
-    client.get(url)
-    with django_assert_max_num_queries(small):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert rows(response) == base + LARGE, f"{url}: the page should count the {LARGE} new rows"
+SMALL, LARGE = QUERY_GUARD_SMALL, QUERY_GUARD_LARGE
 
 
 def _add_findings(tree, n: int, start: list[int]) -> None:  # noqa: ANN001 - the Tree fixture
@@ -82,7 +63,7 @@ def test_home_todo_is_flat(client, users, tree, focus, django_assert_max_num_que
     client.force_login(users["department_admin"])
     url = reverse("dashboard:home") + (f"?org={tree.town_a.pk}" if focus else "")
     counter = [0]
-    _assert_flat(
+    assert_flat_queries(
         client,
         url,
         lambda n: _add_findings(tree, n, counter),
@@ -118,7 +99,9 @@ def test_home_chart_is_flat(client, users, tree, django_assert_max_num_queries) 
     def rows(response) -> int:  # noqa: ANN001
         return len(response.context["chart"]["labels"])
 
-    _assert_flat(client, reverse("dashboard:home"), grow, rows, django_assert_max_num_queries)
+    assert_flat_queries(
+        client, reverse("dashboard:home"), grow, rows, django_assert_max_num_queries
+    )
 
 
 def test_home_for_each_role_renders_within_budget(

@@ -14,13 +14,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from zugong.conftest import code, make_member
+from zugong.conftest import (
+    QUERY_GUARD_LARGE,
+    QUERY_GUARD_SMALL,
+    assert_flat_queries,
+    code,
+    make_member,
+    measure_queries,
+)
 from zugong.core.models import Finding
 from zugong.members.models import Member, MemberStatus, MemberStatusChange
 from zugong.members.selectors import AGE_BANDS
 from zugong.members.services import derive_fields
 
-SMALL, LARGE = 5, 40
+SMALL, LARGE = QUERY_GUARD_SMALL, QUERY_GUARD_LARGE
 BIRTH = date(1980, 5, 1)
 
 
@@ -49,28 +56,6 @@ def _add_members(tree, count: int) -> list[Member]:  # noqa: ANN001 - the Tree f
         )
         for i in range(count)
     ]
-
-
-def _measure(client, url: str) -> tuple[int, object]:  # noqa: ANN001 - the test client
-    client.get(url)  # warm caches (content types, rules) so both measurements compare alike
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries), response
-
-
-def _assert_flat(client, url: str, grow, rows, django_assert_max_num_queries) -> None:  # noqa: ANN001
-    """Render with SMALL more rows, grow to LARGE more, render again with at most as many queries."""
-    base = rows(client.get(url))
-    grow(SMALL)
-    small, response = _measure(client, url)
-    assert rows(response) == base + SMALL, f"{url}: the page should show the {SMALL} new rows"
-    grow(LARGE - SMALL)
-    client.get(url)
-    with django_assert_max_num_queries(small):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert rows(response) == base + LARGE, f"{url}: the page should show the {LARGE} new rows"
 
 
 def _list_rows(response) -> int:  # noqa: ANN001
@@ -109,7 +94,7 @@ LIST_QUERIES = {
 def test_member_list_is_flat(client, users, tree, query, django_assert_max_num_queries) -> None:
     url = f"{reverse('members:list')}?{query.format(town=tree.town_a.pk)}"
     client.force_login(users["department_admin"])
-    _assert_flat(
+    assert_flat_queries(
         client, url, lambda n: _add_members(tree, n), _list_rows, django_assert_max_num_queries
     )
 
@@ -122,7 +107,7 @@ def test_member_search_by_id_digits_is_flat(
     target = _add_members(tree, 1)[0]
     url = f"{reverse('members:list')}?q={target.id_number[-6:]}"
     _add_members(tree, SMALL)
-    small, _ = _measure(client, url)
+    small, _ = measure_queries(client, url)
     _add_members(tree, LARGE - SMALL)
     with django_assert_max_num_queries(small):
         response = client.get(url)
@@ -141,7 +126,7 @@ def test_member_list_with_other_statuses_is_flat(
         Member.objects.filter(pk__in=pks).update(status=MemberStatus.SUSPENDED)
 
     url = f"{reverse('members:list')}?status=suspended"
-    _assert_flat(client, url, grow, _list_rows, django_assert_max_num_queries)
+    assert_flat_queries(client, url, grow, _list_rows, django_assert_max_num_queries)
 
 
 def test_member_export_is_flat(client, users, tree, django_assert_max_num_queries) -> None:
@@ -206,7 +191,9 @@ def test_member_records_tab_is_flat(client, users, member, django_assert_max_num
     def rows(response) -> int:  # noqa: ANN001
         return len(response.context["status_changes"])
 
-    _assert_flat(client, _detail(member, "records"), grow, rows, django_assert_max_num_queries)
+    assert_flat_queries(
+        client, _detail(member, "records"), grow, rows, django_assert_max_num_queries
+    )
 
 
 def test_member_findings_tab_is_flat(client, users, member, django_assert_max_num_queries) -> None:
@@ -231,7 +218,9 @@ def test_member_findings_tab_is_flat(client, users, member, django_assert_max_nu
     def rows(response) -> int:  # noqa: ANN001
         return len(response.context["findings"])
 
-    _assert_flat(client, _detail(member, "findings"), grow, rows, django_assert_max_num_queries)
+    assert_flat_queries(
+        client, _detail(member, "findings"), grow, rows, django_assert_max_num_queries
+    )
 
 
 def test_member_history_tab_is_flat(
@@ -256,4 +245,6 @@ def test_member_history_tab_is_flat(
     def rows(response) -> int:  # noqa: ANN001
         return len(response.context["history_entries"])
 
-    _assert_flat(client, _detail(member, "history"), grow, rows, django_assert_max_num_queries)
+    assert_flat_queries(
+        client, _detail(member, "history"), grow, rows, django_assert_max_num_queries
+    )

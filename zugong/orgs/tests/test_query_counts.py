@@ -13,35 +13,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from zugong.conftest import code, make_member
+from zugong.conftest import (
+    QUERY_GUARD_LARGE,
+    QUERY_GUARD_SMALL,
+    assert_flat_queries,
+    code,
+    make_member,
+)
 from zugong.core.models import Finding
 from zugong.orgs.models import Organization, OrgKind, Position
 from zugong.orgs.services import create_org, dissolve_org, elect_team, update_org
 
-SMALL, LARGE = 5, 40
-
-
-def _measure(client, url: str) -> tuple[int, object]:  # noqa: ANN001 - the test client
-    client.get(url)  # warm caches (content types, rules) so both measurements compare alike
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries), response
-
-
-def _assert_flat(client, url: str, grow, rows, django_assert_max_num_queries) -> None:  # noqa: ANN001
-    """Render with SMALL more rows, grow to LARGE more, render again with at most as many queries."""
-    response = client.get(url)  # also warms caches (content types, rules)
-    base = rows(response)
-    grow(SMALL)
-    small, response = _measure(client, url)
-    assert rows(response) == base + SMALL, f"{url}: the page should show the {SMALL} new rows"
-    grow(LARGE - SMALL)
-    client.get(url)
-    with django_assert_max_num_queries(small):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert rows(response) == base + LARGE, f"{url}: the page should show the {LARGE} new rows"
+SMALL, LARGE = QUERY_GUARD_SMALL, QUERY_GUARD_LARGE
 
 
 class Grower:
@@ -88,7 +71,7 @@ def test_tree_page_is_flat(client, users, tree, django_assert_max_num_queries) -
     """The tree opens on the county: one row per township, each with its roll-up badges."""
     client.force_login(users["department_admin"])
     grow = Grower(tree.county, OrgKind.PARTY_COMMITTEE, "T")
-    _assert_flat(
+    assert_flat_queries(
         client, reverse("orgs:tree"), grow, _count_rows("children"), django_assert_max_num_queries
     )
 
@@ -97,7 +80,7 @@ def test_tree_children_partial_is_flat(client, users, tree, django_assert_max_nu
     client.force_login(users["department_admin"])
     grow = Grower(tree.town_a, OrgKind.GENERAL_BRANCH, "B")
     url = reverse("orgs:children", args=[tree.town_a.pk])
-    _assert_flat(client, url, grow, _count_rows("children"), django_assert_max_num_queries)
+    assert_flat_queries(client, url, grow, _count_rows("children"), django_assert_max_num_queries)
 
 
 def test_tree_children_partial_renders_badges(client, users, tree) -> None:
@@ -127,7 +110,7 @@ LIST_QUERIES = {
 def test_org_list_is_flat(client, users, tree, query, django_assert_max_num_queries) -> None:
     client.force_login(users["department_admin"])
     grow = Grower(tree.town_a, OrgKind.BRANCH, "L")
-    _assert_flat(
+    assert_flat_queries(
         client, f"{reverse('orgs:list')}?{query}", grow, _page_rows, django_assert_max_num_queries
     )
 
@@ -151,7 +134,7 @@ def test_org_list_with_dissolved_is_flat(
             made.append(org)
 
     url = f"{reverse('orgs:list')}?status=dissolved"
-    _assert_flat(client, url, grow, _page_rows, django_assert_max_num_queries)
+    assert_flat_queries(client, url, grow, _page_rows, django_assert_max_num_queries)
 
 
 def test_org_export_is_flat(client, users, tree, django_assert_max_num_queries) -> None:
@@ -191,7 +174,7 @@ def test_org_children_tab_is_flat(client, users, tree, django_assert_max_num_que
     client.force_login(users["department_admin"])
     grow = Grower(tree.town_a, OrgKind.GENERAL_BRANCH, "C")
     url = _detail(tree.town_a, "children")
-    _assert_flat(client, url, grow, _count_rows("children"), django_assert_max_num_queries)
+    assert_flat_queries(client, url, grow, _count_rows("children"), django_assert_max_num_queries)
 
 
 def test_org_team_tab_is_flat(client, users, tree, django_assert_max_num_queries) -> None:
@@ -213,7 +196,7 @@ def test_org_team_tab_is_flat(client, users, tree, django_assert_max_num_queries
             )
 
     url = _detail(tree.branch_a1, "team")
-    _assert_flat(client, url, grow, _count_rows("teams"), django_assert_max_num_queries)
+    assert_flat_queries(client, url, grow, _count_rows("teams"), django_assert_max_num_queries)
 
 
 def test_org_findings_tab_is_flat(client, users, tree, django_assert_max_num_queries) -> None:
@@ -236,7 +219,7 @@ def test_org_findings_tab_is_flat(client, users, tree, django_assert_max_num_que
         )
 
     url = _detail(org, "findings")
-    _assert_flat(client, url, grow, _count_rows("findings"), django_assert_max_num_queries)
+    assert_flat_queries(client, url, grow, _count_rows("findings"), django_assert_max_num_queries)
 
 
 def test_org_history_tab_is_flat(client, users, tree, django_assert_max_num_queries) -> None:
@@ -258,4 +241,6 @@ def test_org_history_tab_is_flat(client, users, tree, django_assert_max_num_quer
             )
 
     url = _detail(org, "history")
-    _assert_flat(client, url, grow, _count_rows("history_entries"), django_assert_max_num_queries)
+    assert_flat_queries(
+        client, url, grow, _count_rows("history_entries"), django_assert_max_num_queries
+    )
