@@ -66,6 +66,19 @@ def say(message: str) -> None:
 # Measuring
 
 
+def code_fingerprint() -> str:
+    """A hash of the application code measured (zugong/, tests excluded), for comparing runs."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT_DIR / "zugong").rglob("*")):
+        tests = path.name == "conftest.py" or any(p.startswith("tests") for p in path.parts)
+        if path.suffix in (".py", ".html") and not tests and path.is_file():
+            digest.update(str(path.relative_to(ROOT_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty sequence."""
     ordered = sorted(values)
@@ -618,6 +631,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         org_count = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM members_member")
         member_count = cur.fetchone()[0]
+    fingerprint = code_fingerprint()
+    say(f"application code fingerprint (sha256 of zugong/ without tests): {fingerprint}")
     say(
         f"data: {member_count:,} members, {org_count:,} organizations; county "
         f"{targets.root.name} (#{targets.root.pk}); township {targets.town.name} "
@@ -628,6 +643,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     report: dict[str, Any] = {
         "started": stamp,
+        "code_fingerprint": fingerprint,
         "args": vars(args),
         "machine": machine_info(),
         "postgresql": pg,
