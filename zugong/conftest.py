@@ -27,6 +27,16 @@ def _media_in_tmp(settings, tmp_path):  # noqa: ANN001, ANN202 - pytest fixture
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_code_cache():  # noqa: ANN202 - pytest fixture
+    """Each test's database starts from the migrations: so does the code-table cache."""
+    from zugong.core.selectors import clear_code_cache
+
+    clear_code_cache()
+    yield
+    clear_code_cache()
+
+
 def code(table: str, value: str) -> CodeItem:
     return CodeItem.objects.get(table__code=table, code=value)
 

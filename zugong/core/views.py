@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
-COUNT_CAP = 10_000
+# A filtered list counts at most this many rows and shows "1000+" beyond; scanning further costs
+# more than the page itself on a large subtree.
+COUNT_CAP = 1_000
 
 
 def add_validation_error(form: Any, exc: ValidationError) -> None:
@@ -42,6 +44,8 @@ class CappedPaginator(Paginator):
             return self.known_count
         # Without the ORDER BY the database may stop as soon as it has found COUNT_CAP + 1 rows.
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    cap = COUNT_CAP
 
     @property
     def count_is_capped(self) -> bool:

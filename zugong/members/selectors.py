@@ -10,12 +10,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zugong.accounts.models import User
-from zugong.core.models import CodeItem
 from zugong.core.pinyin import classify_query, fold_query
+from zugong.core.selectors import code_id
 from zugong.members.models import Member, MemberStatus
 
-# The list query joins only the branch; code names come in one small query per table for the
-# page's rows, so the database never joins four code tables before sorting.
+# The list query joins only the branch; the page labels code fields from the cached code
+# tables (core.selectors.code_names), so the database never joins four code tables.
 LIST_RELATED = ("org",)
 LIST_CODE_FIELDS = ("gender", "ethnicity", "education", "job_category")
 
@@ -101,14 +101,12 @@ def search_q(q: str) -> Q:
 
 def _code_id(table: str, value: str) -> int:
     """Filter by the code item's id: no join, and the planner sees the real column statistics."""
-    item = (
-        CodeItem.objects.filter(table__code=table, code=value).values_list("pk", flat=True).first()
-    )
+    item = code_id(table, value)
     return item if item is not None else -1
 
 
 def member_list(user: User, f: MemberFilters, today: date | None = None) -> QuerySet[Member]:
-    qs = visible_members(user).select_related(*LIST_RELATED).prefetch_related(*LIST_CODE_FIELDS)
+    qs = visible_members(user).select_related(*LIST_RELATED)
     if f.org_path:
         # The chosen subtree must itself be inside the scope; anything else shows nothing.
         if not user.scope.contains(f.org_path):

@@ -13,7 +13,7 @@ from zugong.accounts.models import SensitiveAccess
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
-from zugong.core.selectors import code_items
+from zugong.core.selectors import cached_code_items, code_names
 from zugong.core.views import add_validation_error, paginate, require_perm
 from zugong.members import selectors, services
 from zugong.members.completeness import missing_fields
@@ -74,9 +74,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "member_types": MemberType.choices,
             "statuses": MemberStatus.choices,
             "age_bands": AGE_BAND_LABELS,
-            "genders": code_items("gender").filter(code__in=["1", "2"]),
-            "educations": code_items("education"),
-            "ethnicities": code_items("ethnicity"),
+            "genders": [g for g in cached_code_items("gender") if g.code in ("1", "2")],
+            "educations": cached_code_items("education"),
+            "ethnicities": cached_code_items("ethnicity"),
+            "code_names": code_names(),
             "sorts": {
                 "org": "按组织",
                 "name": "按姓名拼音",

@@ -25,12 +25,8 @@ def get_org(user: User, pk: int) -> Organization:
 
 
 def anchor_org(user: User) -> Organization | None:
-    return (
-        visible_orgs(user)
-        .select_related("rollup", "category")
-        .filter(pk=user.anchor_org_id)
-        .first()
-    )
+    """The account's own node: always inside its scope, loaded with the user by the auth backend."""
+    return user.anchor_org if user.anchor_org_id is not None else None
 
 
 def children_of(

@@ -18,6 +18,12 @@ def mask_mobile(value: str) -> str:
     return mask_phone(value or "") if value else ""
 
 
+@register.filter
+def lookup(mapping: dict, key: object) -> object:
+    """{{ names|lookup:row.gender_id }}: a dictionary entry, or an empty string."""
+    return mapping.get(key, "") if mapping and key is not None else ""
+
+
 @register.simple_tag(takes_context=True)
 def query_without(context: template.Context, *keys: str) -> str:
     """The current query string minus `keys`, ending in & so a parameter can follow."""

@@ -33,3 +33,17 @@ def test_home_page_warns_about_next_year_until_it_is_entered(client, users):
     assert "2027年的法定节假日和调休安排尚未录入" in client.get("/").content.decode()
     HolidayYear.objects.create(year=2027, source="国务院办公厅通知")
     assert "2027年的法定节假日" not in client.get("/").content.decode()
+
+
+def test_code_cache_follows_edits():
+    from zugong.core.models import CodeItem, CodeTable
+    from zugong.core.selectors import cached_code_items, code_id, code_names
+
+    assert code_id("gender", "2") is not None
+    table = CodeTable.objects.get(code="org_category")
+    item = CodeItem.objects.create(table=table, code="99", name="本县新增类别")
+    assert code_id("org_category", "99") == item.pk
+    assert code_names()[item.pk] == "本县新增类别"
+    item.is_active = False
+    item.save()
+    assert "99" not in {i.code for i in cached_code_items("org_category")}

@@ -1,0 +1,23 @@
+"""Authentication backend: the account is loaded with its anchor organization and roll-up.
+
+Every page reads the scope (the anchor's path) and most read the anchor's counts; loading them
+with the user saves two queries on every request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from zugong.accounts.models import User
+
+
+class ScopedModelBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> User | None:
+        user = (
+            User._default_manager.select_related("anchor_org__rollup", "anchor_org__category")
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
