@@ -15,10 +15,13 @@ FINDING_BATCH = 2000
 
 @transaction.atomic
 def refresh_findings(
-    subject_type: str, subjects: Sequence[Any], ctx: RuleContext | None = None
+    subject_type: str, subjects: Sequence[Any], ctx: RuleContext | None = None, *, new: bool = False
 ) -> int:
-    """Replace the stored findings of these subjects with a fresh evaluation; returns the count."""
-    ids = [s.pk for s in subjects]
+    """Replace the stored findings of these subjects with a fresh evaluation; returns the count.
+
+    `new=True` says the subjects were just created, so there is nothing stored to replace.
+    """
+    ids = [] if new else [s.pk for s in subjects]
     for start in range(0, len(ids), FINDING_BATCH):
         Finding.objects.filter(
             subject_type=subject_type, subject_id__in=ids[start : start + FINDING_BATCH]

@@ -4,7 +4,7 @@ already registered in the uploader's scope are updated, anyone registered elsewh
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -35,9 +35,9 @@ from zugong.core.selectors import surname_overrides
 from zugong.core.services import refresh_findings
 from zugong.members.completeness import completeness_score
 from zugong.members.models import Member, MemberStatus, MemberType
-from zugong.members.services import derive_fields
+from zugong.members.services import contribution, derive_fields
 from zugong.orgs.models import Organization, OrgKind, OrgStatus
-from zugong.orgs.rollups import rebuild_rollups
+from zugong.orgs.rollups import apply_path_deltas
 from zugong.orgs.services import refresh_org_findings
 
 CHANGE_REASON = "一张表导入"
@@ -523,7 +523,15 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
     rule_ctx = RuleContext(today=ctx.today)
     orgs_by_id: dict[int, Organization] = ctx.data["orgs_by_id"]
     touched: dict[int, Organization] = {}
+    # Each branch's change of its roll-up counters, applied once at the end (no full rebuild).
+    own: dict[str, Counter[str]] = defaultdict(Counter)
     created = updated = unchanged = 0
+
+    def count(member: Member, sign: int) -> None:
+        counts = contribution(member)
+        if counts:
+            own[member.org_path].update({k: sign * v for k, v in counts.items()})
+            own[member.org_path]["members_direct"] += sign
 
     new_rows = [row for row in rows if "_pk" not in row.values]
     for batch in _chunks(new_rows, BATCH):
@@ -531,10 +539,11 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
         insert_with_history(
             Member, members, user=ctx.user, change_reason=CHANGE_REASON, batch_size=BATCH
         )
-        refresh_findings("member", members, rule_ctx)
+        refresh_findings("member", members, rule_ctx, new=True)
         created += len(members)
         for member in members:
             touched[member.org_id] = member.org
+            count(member, +1)
 
     known_rows = [row for row in rows if "_pk" in row.values]
     now = timezone.now()
@@ -547,10 +556,15 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
             member = current[row.values["_pk"]]
             # The scope's organizations are loaded already: no query per member for org.path.
             before = member.org = orgs_by_id[member.org_id]
+            old_counts, old_path = contribution(member), member.org_path
             if not _apply(member, row.values):
                 unchanged += 1
                 continue
             derive(member)
+            if old_counts:
+                own[old_path].update({k: -v for k, v in old_counts.items()})
+                own[old_path]["members_direct"] -= 1
+            count(member, +1)
             member.updated_at = now
             touched[before.pk] = before
             touched[member.org_id] = member.org
@@ -567,7 +581,7 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
             refresh_findings("member", changed, rule_ctx)
             updated += len(changed)
 
-    rebuild_rollups()
+    apply_path_deltas(own)
     refresh_org_findings(list(touched.values()))
     return WriteResult(created=created, updated=updated, unchanged=unchanged)
 

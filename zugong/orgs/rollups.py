@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from django.db import transaction
@@ -23,6 +23,27 @@ def apply_delta(path: str, deltas: Mapping[str, int], *, direct: int = 0) -> Non
         OrgRollup.objects.filter(org__path__in=ancestor_paths(path)).update(**changes)
     if direct:
         OrgRollup.objects.filter(org__path=path).update(members_direct=F("members_direct") + direct)
+
+
+def apply_path_deltas(own: Mapping[str, Mapping[str, int]]) -> None:
+    """Apply many organizations' own changes at once: each organization touched gets one UPDATE.
+
+    `own` maps an organization's path to the change of its subtree counters; "members_direct"
+    applies to that organization only. Used by bulk writes (imports) instead of a full rebuild.
+    """
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+    for path, deltas in own.items():
+        for key, value in deltas.items():
+            if key == "members_direct":
+                totals[path][key] += value
+                continue
+            for ancestor in ancestor_paths(path):
+                totals[ancestor][key] += value
+    ids = dict(Organization.objects.filter(path__in=list(totals)).values_list("path", "id"))
+    for path, deltas in totals.items():
+        changes = {k: F(k) + v for k, v in deltas.items() if v}
+        if changes:
+            OrgRollup.objects.filter(org_id=ids[path]).update(**changes)
 
 
 def org_contribution(org: Organization) -> dict[str, int]:
