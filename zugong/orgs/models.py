@@ -165,7 +165,8 @@ class OrgRollup(models.Model):
 
     @property
     def completeness_average(self) -> int:
-        return round(self.completeness_sum / self.members_total) if self.members_total else 0
+        # Floor, so that 99.6% never shows as a complete 100%.
+        return self.completeness_sum // self.members_total if self.members_total else 0
 
 
 class TeamKind(models.TextChoices):

@@ -109,3 +109,9 @@ def test_edits_are_in_history(tree):
     records = tree.branch_a1.history.all()
     assert records.count() >= 2
     assert records.first().contact_person == "李书记"
+
+
+def test_completeness_average_never_rounds_up_to_complete():
+    assert OrgRollup(completeness_sum=1999, members_total=20).completeness_average == 99
+    assert OrgRollup(completeness_sum=2000, members_total=20).completeness_average == 100
+    assert OrgRollup(completeness_sum=0, members_total=0).completeness_average == 0
