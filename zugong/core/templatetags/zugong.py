@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.http import QueryDict
+from django.urls import reverse
 
 from zugong.core.ids import mask_id_number, mask_phone
 
@@ -16,6 +17,18 @@ def mask_id(value: str) -> str:
 @register.filter
 def mask_mobile(value: str) -> str:
     return mask_phone(value or "") if value else ""
+
+
+@register.filter
+def detail_url(pk: int, name: str) -> str:
+    """{{ m.pk|detail_url:"members:detail" }}: one reverse() per page instead of one per row."""
+    template = _url_templates.get(name)
+    if template is None:
+        template = _url_templates[name] = reverse(name, args=[987654321]).replace("987654321", "{}")
+    return template.format(pk)
+
+
+_url_templates: dict[str, str] = {}
 
 
 @register.filter
