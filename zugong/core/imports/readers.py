@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,17 +161,17 @@ def match_headers(header_row: int, headers: tuple[Any, ...], spec: ImportSpec) -
 # --- the sheet -----------------------------------------------------------------------------
 
 
-class SheetReader:
+class SheetReader(ABC):
     """One sheet as (row number, cell values) tuples; use as a context manager."""
 
-    def rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        raise NotImplementedError  # pragma: no cover - abstract
+    @abstractmethod
+    def rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]: ...
 
+    @abstractmethod
     def estimate_rows(self) -> int:
         """All rows in the sheet (header and blank rows included), without parsing cells."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook: most readers hold nothing to release
         pass
 
     def __enter__(self) -> SheetReader:
