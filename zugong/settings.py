@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "zugong.accounts",
     "zugong.orgs",
     "zugong.members",
+    "zugong.life",
+    "zugong.dues",
     "zugong.dashboard",
     "zugong.demo",
 ]

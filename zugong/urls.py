@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("zugong.accounts.urls")),
     path("orgs/", include("zugong.orgs.urls")),
     path("members/", include("zugong.members.urls")),
+    path("life/", include("zugong.life.urls")),
+    path("dues/", include("zugong.dues.urls")),
     path("imports/", include("zugong.core.imports.urls")),
     path("admin/", admin.site.urls),
 ]

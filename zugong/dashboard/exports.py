@@ -7,16 +7,19 @@ from django.db.models import QuerySet
 
 from zugong.core.exports import Exporter, register_exporter
 from zugong.core.models import Finding
-from zugong.core.rules.registry import RULES
+from zugong.core.rules.registry import RULES, SUBJECT_KINDS
 
-SUBJECT_LABELS = {"member": "党员", "organization": "党组织"}
+
+def _subject_title(subject_type: str) -> str:
+    kind = SUBJECT_KINDS.get(subject_type)
+    return kind.title if kind is not None and kind.title else subject_type
 
 
 def finding_rows(qs: QuerySet[Finding]) -> Iterable[list[Any]]:
     for f in qs.iterator(chunk_size=2000):
         rule = RULES.get(f.rule_id)
         yield [
-            SUBJECT_LABELS.get(f.subject_type, f.subject_type),
+            _subject_title(f.subject_type),
             f.subject_label,
             rule.title if rule else f.rule_id,
             f.get_severity_display(),

@@ -43,6 +43,8 @@ register_subject_kind(
         org_path=lambda m: m.org_path,
         preload=_preload,
         queryset=lambda: Member.objects.select_related("org"),
+        url_name="members:detail",
+        title="党员",
     )
 )
 

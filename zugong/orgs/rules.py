@@ -64,6 +64,8 @@ register_subject_kind(
         org_path=lambda o: o.path,
         preload=_preload,
         queryset=lambda: Organization.objects.select_related("category"),
+        url_name="orgs:detail",
+        title="党组织",
     )
 )
 

@@ -27,6 +27,7 @@ from zugong.orgs.models import (
     TeamKind,
     TeamSeat,
 )
+from zugong.orgs.paths import PATH_COPIES
 
 EDITABLE_FIELDS = (
     "name",
@@ -167,9 +168,7 @@ def move_org(*, actor: User | None, org: Organization, new_parent: Organization)
 
 def _path_copies() -> list[tuple[type, str]]:
     """Tables that keep a copy of an organization path for scope filtering."""
-    from zugong.members.models import Member
-
-    return [(Member, "org_path"), (Finding, "org_path")]
+    return [(Finding, "org_path"), *PATH_COPIES]
 
 
 @transaction.atomic

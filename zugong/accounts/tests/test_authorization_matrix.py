@@ -4,28 +4,45 @@ A URL without an entry here fails the test."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import importlib
+from collections.abc import Iterator
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from zugong.accounts.models import Role, User
+from zugong.accounts.tests.matrix_support import (
+    ROLES,
+    STRUCTURE,
+    WRITERS,
+    Entry,
+    Objects,
+    everyone,
+    job,
+    kind,
+    member,
+    only,
+    org,
+)
 from zugong.conftest import Tree, make_member
 from zugong.core.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    Role.SYSTEM_ADMIN,
-    Role.DEPARTMENT_ADMIN,
-    Role.COMMITTEE_ADMIN,
-    Role.BRANCH_ADMIN,
-    Role.LEADER,
-]
-STRUCTURE = {Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN}
-WRITERS = STRUCTURE | {Role.BRANCH_ADMIN}
+# Apps that keep their part of the matrix beside their code: ENTRIES and build(objects, users).
+APP_MATRICES = ["zugong.life.tests.matrix", "zugong.dues.tests.matrix"]
+
+
+def app_matrix_modules() -> list:
+    modules = []
+    for name in APP_MATRICES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
 
 
 def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -40,18 +57,6 @@ def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tupl
         elif isinstance(p, URLPattern):
             name = f"{namespace}:{p.name}" if namespace else (p.name or "")
             yield name.lstrip(":"), prefix + str(p.pattern)
-
-
-@dataclass
-class Objects:
-    """Per role: the objects inside its scope and just outside it."""
-
-    org_in: dict[str, int] = field(default_factory=dict)
-    org_out: dict[str, int] = field(default_factory=dict)
-    member_in: dict[str, int] = field(default_factory=dict)
-    member_out: dict[str, int] = field(default_factory=dict)
-    job_in: dict[str, int] = field(default_factory=dict)
-    job_out: int = 0
 
 
 @pytest.fixture
@@ -78,6 +83,8 @@ def objects(tree: Tree, users) -> Objects:
         username="stranger", role=Role.COMMITTEE_ADMIN, anchor_org=tree.town_b
     )
     o.job_out = make_job(stranger).pk
+    for module in app_matrix_modules():
+        module.build(o, users)
     return o
 
 
@@ -94,42 +101,6 @@ def make_job(user: User) -> ImportJob:
     job.error_file.save("matrix-errors.xlsx", ContentFile(b"PK"), save=False)
     job.save()
     return job
-
-
-@dataclass(frozen=True)
-class Entry:
-    """kwargs(role, objects, inside) builds the URL; expect(role) is the in-scope GET status."""
-
-    kwargs: Callable[[str, Objects, bool], dict] | None
-    expect: Callable[[str], int]
-    out_of_scope: Callable[[str], int] | None = None  # None: 404 for every role
-    post: bool = False  # also POST an empty form: same status, never a 500
-    post_expect: Callable[[str], int] | None = None  # None: same as the GET status
-    has_scope: bool = True  # False: the kwargs name no scoped object
-
-
-def everyone(status: int) -> Callable[[str], int]:
-    return lambda role: status
-
-
-def only(roles: set[str], yes: int = 200, no: int = 403) -> Callable[[str], int]:
-    return lambda role: yes if role in roles else no
-
-
-def org(role: str, o: Objects, inside: bool) -> dict:
-    return {"pk": (o.org_in if inside else o.org_out)[role]}
-
-
-def member(role: str, o: Objects, inside: bool) -> dict:
-    return {"pk": (o.member_in if inside else o.member_out)[role]}
-
-
-def job(role: str, o: Objects, inside: bool) -> dict:
-    return {"pk": o.job_in[role] if inside else o.job_out}
-
-
-def kind(role: str, o: Objects, inside: bool) -> dict:
-    return {"kind": "members"}
 
 
 MATRIX: dict[str, Entry] = {
@@ -161,6 +132,10 @@ MATRIX: dict[str, Entry] = {
     "imports:progress": Entry(job, only(WRITERS), out_of_scope=only(WRITERS, yes=404)),
     "imports:error_file": Entry(job, only(WRITERS), out_of_scope=only(WRITERS, yes=404)),
 }
+
+
+for _module in app_matrix_modules():
+    MATRIX.update(_module.ENTRIES)
 
 
 def build(name: str, entry: Entry, role: str, o: Objects, inside: bool) -> str:

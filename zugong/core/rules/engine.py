@@ -36,6 +36,8 @@ class Verdict:
     message: str
     due_on: date | None = None
     severity: str | None = None
+    # A rule driven by data rows (e.g. meeting frequencies) cites each row's own article.
+    citation: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,11 @@ class FindingDraft:
     severity: str
     message: str
     due_on: date | None
+    cited: Citation | None = None
 
     @property
     def citation(self) -> str:
-        return str(self.rule.citation)
+        return str(self.cited or self.rule.citation)
 
 
 class RuleContext:
@@ -100,6 +103,10 @@ class RuleContext:
     def rule_enabled(self, rule: Rule) -> bool:
         enabled = self._rule_sets.get(rule.rule_set, rule.enabled_by_default)
         return enabled and rule.in_force(self.today)
+
+    def rule_set_enabled(self, rule_set: str, default: bool = True) -> bool:
+        """Whether a rule set is switched on here; overlays that ship switched off pass False."""
+        return self._rule_sets.get(rule_set, default)
 
 
 def rule(**kwargs: Any) -> Callable[[Callable[[Any, RuleContext], Iterable[Verdict]]], Rule]:
@@ -135,6 +142,7 @@ def evaluate(
                         severity=verdict.severity or r.severity,
                         message=verdict.message,
                         due_on=verdict.due_on,
+                        cited=verdict.citation,
                     )
                 )
     return drafts

@@ -25,6 +25,9 @@ class SubjectKind:
     preload: Callable[[RuleContext, Sequence[Any]], None] | None = None
     # Every subject of this kind, with what label() and the rules read joined in.
     queryset: Callable[[], Any] | None = None
+    # Where a finding about such a subject links to ("members:detail"), and what it is called.
+    url_name: str = ""
+    title: str = ""
 
 
 SUBJECT_KINDS: dict[str, SubjectKind] = {}

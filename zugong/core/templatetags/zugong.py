@@ -32,6 +32,17 @@ _url_templates: dict[str, str] = {}
 
 
 @register.filter
+def finding_url(finding: object) -> str:
+    """{{ f|finding_url }}: the record a finding is about, on its 发现的问题 tab."""
+    from zugong.core.rules.registry import SUBJECT_KINDS
+
+    kind = SUBJECT_KINDS.get(finding.subject_type)  # type: ignore[attr-defined]
+    if kind is None or not kind.url_name:
+        return ""
+    return detail_url(finding.subject_id, kind.url_name) + "?tab=findings"  # type: ignore[attr-defined]
+
+
+@register.filter
 def lookup(mapping: dict, key: object) -> object:
     """{{ names|lookup:row.gender_id }}: a dictionary entry, or an empty string."""
     return mapping.get(key, "") if mapping and key is not None else ""

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class LifeConfig(AppConfig):
+    name = "zugong.life"
+    label = "life"
+    verbose_name = "组织生活"
+
+    def ready(self) -> None:
+        from zugong.life.models import AppraisalRound, Meeting, MeetingTally
+        from zugong.orgs.paths import register_path_copy
+
+        for model in (Meeting, MeetingTally, AppraisalRound):
+            register_path_copy(model)
