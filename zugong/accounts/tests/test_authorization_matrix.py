@@ -31,7 +31,12 @@ from zugong.core.models import ImportJob
 pytestmark = pytest.mark.django_db
 
 # Apps that keep their part of the matrix beside their code: ENTRIES and build(objects, users).
-APP_MATRICES = ["zugong.life.tests.matrix", "zugong.dues.tests.matrix"]
+APP_MATRICES = [
+    "zugong.life.tests.matrix_meetings",
+    "zugong.life.tests.matrix_compliance",
+    "zugong.life.tests.matrix_appraisal",
+    "zugong.dues.tests.matrix",
+]
 
 
 def app_matrix_modules() -> list:
