@@ -1,0 +1,1 @@
+"""Rules (being built)."""
