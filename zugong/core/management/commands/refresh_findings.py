@@ -45,9 +45,10 @@ class Command(BaseCommand):
         self, subject_type: str, queryset: QuerySet[Any], ctx: RuleContext, size: int
     ) -> int:
         bounds = queryset.aggregate(lo=Min("pk"), hi=Max("pk"))
-        # Findings of records that no longer exist go first.
+        # Findings of records that no longer exist, or no longer qualify (a member who left is
+        # no longer judged for attendance), go first.
         stale = Finding.objects.filter(subject_type=subject_type).exclude(
-            subject_id__in=queryset.model.objects.values("pk")
+            subject_id__in=queryset.values("pk")
         )
         stale.delete()
         if bounds["lo"] is None:
