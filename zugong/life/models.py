@@ -175,7 +175,12 @@ class Meeting(TimeStamped):
         verbose_name = verbose_name_plural = "会议记录"
         ordering = ["-held_on", "-starts_at", "-id"]
         indexes = [
-            models.Index(fields=["org_path", "held_on"], name="meeting_path_date_idx"),
+            # Prefix (LIKE 'x%') scope filters need the pattern operator class on PostgreSQL.
+            models.Index(
+                fields=["org_path", "held_on"],
+                name="meeting_path_date_idx",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
             models.Index(fields=["org", "meeting_type", "held_on"], name="meeting_org_type_idx"),
         ]
 
@@ -341,7 +346,14 @@ class AppraisalRound(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["org", "year"], name="appraisal_one_round_per_year")
         ]
-        indexes = [models.Index(fields=["year", "org_path"], name="appraisal_year_path_idx")]
+        # Prefix (LIKE 'x%') scope filters need the pattern operator class on PostgreSQL.
+        indexes = [
+            models.Index(
+                fields=["org_path", "year"],
+                name="appraisal_path_year_idx",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.org.name} {self.year}年度民主评议党员"

@@ -406,7 +406,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='appraisalround',
-            index=models.Index(fields=['year', 'org_path'], name='appraisal_year_path_idx'),
+            index=models.Index(fields=['org_path', 'year'], name='appraisal_path_year_idx', opclasses=['varchar_pattern_ops', 'int2_ops']),
         ),
         migrations.AddConstraint(
             model_name='appraisalround',
@@ -422,7 +422,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='meeting',
-            index=models.Index(fields=['org_path', 'held_on'], name='meeting_path_date_idx'),
+            index=models.Index(fields=['org_path', 'held_on'], name='meeting_path_date_idx', opclasses=['varchar_pattern_ops', 'date_ops']),
         ),
         migrations.AddIndex(
             model_name='meeting',
