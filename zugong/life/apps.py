@@ -7,6 +7,13 @@ class LifeConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self) -> None:
+        # Exporters and the 民主评议 import spec register themselves when imported (the import
+        # framework only discovers modules named "imports").
+        from zugong.life import (  # noqa: F401
+            appraisal_exports,
+            appraisal_imports,
+            exports,
+        )
         from zugong.life.models import AppraisalRound, Meeting, MeetingTally
         from zugong.orgs.paths import register_path_copy
 

@@ -13,6 +13,7 @@ from zugong.accounts.models import SensitiveAccess
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
+from zugong.core.rules.registry import subject_types_shown_on
 from zugong.core.selectors import cached_code_items, code_names
 from zugong.core.views import add_validation_error, paginate, require_perm
 from zugong.members import selectors, services
@@ -122,7 +123,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "ancestors": org_selectors.ancestors_in_scope(request.user, member.org),
         "findings_count": Finding.objects.filter(
-            subject_type="member", subject_id=member.pk
+            subject_type__in=subject_types_shown_on("members:detail"), subject_id=member.pk
         ).count(),
     }
     if tab == "info":
@@ -139,7 +140,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif tab == "records":
         context["status_changes"] = member.status_changes.select_related("actor")
     elif tab == "findings":
-        context["findings"] = Finding.objects.filter(subject_type="member", subject_id=member.pk)
+        context["findings"] = Finding.objects.filter(
+            subject_type__in=subject_types_shown_on("members:detail"), subject_id=member.pk
+        )
     elif tab == "history":
         context["history_entries"] = history_entries(member)
     return render(request, "members/detail.html", context)

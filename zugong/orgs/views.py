@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
+from zugong.core.rules.registry import subject_types_shown_on
 from zugong.core.selectors import code_items
 from zugong.core.views import add_validation_error, paginate, require_perm
 from zugong.orgs import selectors, services
@@ -74,7 +75,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and org.is_active
         and org.kind != OrgKind.BRANCH_GROUP,
         "findings_count": Finding.objects.filter(
-            subject_type="organization", subject_id=org.pk
+            subject_type__in=subject_types_shown_on("orgs:detail"), subject_id=org.pk
         ).count(),
     }
     if tab == "info":
@@ -84,7 +85,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif tab == "team":
         context["teams"] = org.teams.prefetch_related("seats")
     elif tab == "findings":
-        context["findings"] = Finding.objects.filter(subject_type="organization", subject_id=org.pk)
+        context["findings"] = Finding.objects.filter(
+            subject_type__in=subject_types_shown_on("orgs:detail"), subject_id=org.pk
+        )
     elif tab == "history":
         context["history_entries"] = history_entries(org)
     return render(request, "orgs/detail.html", context)

@@ -49,5 +49,11 @@ def rules_for(subject_type: str) -> Iterable[Rule]:
     return [r for r in RULES.values() if r.subject_type == subject_type]
 
 
+def subject_types_shown_on(url_name: str) -> list[str]:
+    """Every kind of subject whose findings belong on one record page (a member's page shows
+    the register's checks, the 6-month absence and the dues arrears alike)."""
+    return sorted(name for name, kind in SUBJECT_KINDS.items() if kind.url_name == url_name)
+
+
 def autodiscover() -> None:
     autodiscover_modules("rules")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -61,6 +62,19 @@ class Command(BaseCommand):
             result = load(data, progress=lambda msg: self.stdout.write(f"  {msg}"))
             anchors = {name: result.org(key) for name, key in data.plan.anchors.items()}
             users = create_demo_accounts(anchors)
+        self._seed_records(timezone.localdate(), options["seed"])
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"演示数据载入完成，用时 {elapsed:.1f} 秒。"))
         self.stdout.write("\n演示账号：\n" + logins_table(users))
+
+    def _seed_records(self, today: date, seed: int) -> None:
+        """A year of 组织生活, 民主评议 and 党费 with realistic gaps, each part in one transaction."""
+        from zugong.life.demo_appraisal import seed_appraisals
+        from zugong.life.demo_meetings import seed_meetings
+
+        parts = [("组织生活会议", seed_meetings), ("民主评议", seed_appraisals)]
+        for label, seed_part in parts:
+            started = time.perf_counter()
+            with transaction.atomic():
+                count = seed_part(today=today, seed=seed)
+            self.stdout.write(f"  {label}：{count} 条，用时 {time.perf_counter() - started:.1f} 秒")
