@@ -9,6 +9,9 @@ from typing import Any
 # Targets from the issue, at city scale on PostgreSQL.
 LIST_P95_MS = 50.0
 ORG_P95_MS = 100.0
+# Issue 3: a township's compliance grid and a city subtree's dues report.
+LIFE_P95_MS = 200.0
+DUES_P95_MS = 200.0
 IMPORT_ROWS_PER_S = 5000.0
 IMPORT_MAX_RSS_MB = 500.0
 
@@ -199,6 +202,22 @@ def scenarios(t: Targets) -> list[Scenario]:
             (f"/orgs/{town}/",),
             target_p95_ms=ORG_P95_MS,
             expect=t.town.name.encode(),
+        ),
+        Scenario(
+            "life_grid_town",
+            "组织生活检查 乡镇（网格+热力图）",
+            "town",
+            (f"/life/compliance/?org={town}",),
+            target_p95_ms=LIFE_P95_MS,
+            expect=b'data-testid="compliance-grid"',
+        ),
+        Scenario(
+            "life_township",
+            "乡镇组织生活页（各支部开展率）",
+            "town",
+            (f"/life/compliance/townships/{town}/",),
+            target_p95_ms=LIFE_P95_MS,
+            expect=b'data-testid="branch-table"',
         ),
         Scenario(
             "ceiling",

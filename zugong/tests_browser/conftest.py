@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,25 @@ def page(browser) -> Iterator[object]:  # noqa: ANN001 - a playwright Browser
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_reference_data(transactional_db: None) -> None:  # noqa: PT004 - sets up data
+    """Put back the data the migrations seed (code tables, meeting types) when it is missing.
+
+    Browser tests flush the database after each test and rely on serialized_rollback to restore
+    the seeded rows; pytest-django does not always keep the serialized copy once a live server
+    has run after ordinary tests, so this re-runs the seeding migrations' functions instead.
+    """
+    from django.apps import apps
+
+    from zugong.core.models import CodeTable
+
+    if CodeTable.objects.exists():
+        return
+    seeds = [
+        import_module("zugong.core.migrations.0002_seed_code_tables").seed,
+        import_module("zugong.life.migrations.0002_seed_meeting_types").seed,
+    ]
+    for seed in seeds:
+        seed(apps, None)  # the seeding functions only use the model registry

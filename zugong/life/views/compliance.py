@@ -17,6 +17,7 @@ from zugong.core.exports import xlsx_response
 from zugong.core.models import Finding
 from zugong.core.rules.engine import RuleContext
 from zugong.core.views import paginate
+from zugong.dues import selectors as dues_selectors
 from zugong.life import compliance
 from zugong.life.compliance import (
     PROBLEM_STATES,
@@ -267,6 +268,8 @@ def branch_home(request: HttpRequest, pk: int) -> HttpResponse:
             "risk_from": max(1, compliance.absence_months(ctx) - compliance.RISK_MONTHS_BEFORE),
             "can_record": request.user.can_write,
             "ancestors": org_selectors.ancestors_in_scope(request.user, org),
+            # The branch's 党费 this month, from the sibling dues app's selector.
+            "dues_card": dues_selectors.branch_card(request.user, org, today),
         },
     )
 
@@ -327,6 +330,7 @@ def township(request: HttpRequest, pk: int) -> HttpResponse:
             "q": q,
             "problems": problems,
             "ancestors": org_selectors.ancestors_in_scope(request.user, org),
+            "dues_table": dues_selectors.township_table(request.user, org, today),
         },
     )
 

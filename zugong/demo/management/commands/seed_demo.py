@@ -10,10 +10,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from zugong.core.rules.engine import RuleContext
+from zugong.core.rules.registry import SUBJECT_KINDS
+from zugong.core.services import FINDING_BATCH, refresh_findings
 from zugong.demo.accounts import create_demo_accounts, existing_demo_accounts, logins_table
 from zugong.demo.generator import DEFAULT_MEMBERS, DEFAULT_SEED, MIN_MEMBERS, generate
 from zugong.demo.loader import load
 from zugong.orgs.models import Organization
+
+# Subject kinds whose findings the demo loader stores itself.
+LOADER_KINDS = frozenset({"member", "organization"})
 
 
 class Command(BaseCommand):
@@ -69,12 +75,29 @@ class Command(BaseCommand):
 
     def _seed_records(self, today: date, seed: int) -> None:
         """A year of 组织生活, 民主评议 and 党费 with realistic gaps, each part in one transaction."""
+        from zugong.dues.demo import seed_dues
         from zugong.life.demo_appraisal import seed_appraisals
         from zugong.life.demo_meetings import seed_meetings
 
-        parts = [("组织生活会议", seed_meetings), ("民主评议", seed_appraisals)]
+        parts = [
+            ("组织生活会议", seed_meetings),
+            ("民主评议", seed_appraisals),
+            ("党费", seed_dues),
+        ]
         for label, seed_part in parts:
             started = time.perf_counter()
             with transaction.atomic():
                 count = seed_part(today=today, seed=seed)
             self.stdout.write(f"  {label}：{count} 条，用时 {time.perf_counter() - started:.1f} 秒")
+        # The loader judged members and organizations; the records feed the other kinds.
+        started = time.perf_counter()
+        ctx = RuleContext(today)
+        found = 0
+        for name, kind in SUBJECT_KINDS.items():
+            if name in LOADER_KINDS or kind.queryset is None:
+                continue
+            subjects = list(kind.queryset())
+            with transaction.atomic():
+                for start in range(0, len(subjects), FINDING_BATCH):
+                    found += refresh_findings(name, subjects[start : start + FINDING_BATCH], ctx)
+        self.stdout.write(f"  发现的问题：{found} 条，用时 {time.perf_counter() - started:.1f} 秒")
