@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -276,6 +276,8 @@ class Collection:
         self.covered_amount += other.covered_amount
 
 
+CENT = Decimal("0.01")
+
 SUMS = {
     "due_count_sum": Sum("due_count"),
     "due_amount_sum": Sum("due_amount"),
@@ -285,12 +287,17 @@ SUMS = {
 }
 
 
+def _yuan(value: Decimal | None) -> Decimal:
+    # SQLite sums decimals as floats: back to whole fen, as PostgreSQL returns them.
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def _fill(c: Collection, row: dict) -> Collection:
     c.due_count = row["due_count_sum"] or 0
-    c.due_amount = row["due_amount_sum"] or ZERO
+    c.due_amount = _yuan(row["due_amount_sum"])
     c.paid_count = row["paid_count_sum"] or 0
-    c.paid_amount = row["paid_amount_sum"] or ZERO
-    c.covered_amount = row["covered_amount_sum"] or ZERO
+    c.paid_amount = _yuan(row["paid_amount_sum"])
+    c.covered_amount = _yuan(row["covered_amount_sum"])
     return c
 
 

@@ -180,9 +180,13 @@ def _done_table(period: str, min_count: int) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=8)
-def _end_month_table(period: str) -> tuple[int, ...]:
-    """Period mask → mask of the months in which those periods end (for the monthly heat map)."""
-    ends = [s.last_month for s in spans(period, 2000)]
+def _end_month_table(period: str, cap: int = 12) -> tuple[int, ...]:
+    """Period mask → mask of the months in which those periods end (for the monthly heat map).
+
+    A period that ends after the month `cap` (today's, in the current year) is shown in that
+    month: a yearly meeting already held must not light up December while it is November.
+    """
+    ends = [min(s.last_month, cap) for s in spans(period, 2000)]
     return tuple(
         sum(1 << (ends[i] - 1) for i in range(len(ends)) if pmask >> i & 1)
         for pmask in range(1 << len(ends))
@@ -300,7 +304,7 @@ def build_plans(reqs: Sequence[Req], year: int, today: date, lead: int) -> list[
                 current_state=current_state,
                 ends=tuple(s.end for s in ss),
                 table=_done_table(req.period, req.min_count),
-                end_months=_end_month_table(req.period),
+                end_months=_end_month_table(req.period, today.month if year == today.year else 12),
             )
         )
     return plans

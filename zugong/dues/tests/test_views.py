@@ -79,6 +79,9 @@ def test_report_and_cards_add_up(tree, users):
         Decimal("90.00"),
     )
     assert report.total.due_count == 4 and report.total.paid_amount == Decimal("120.00")
+    # Amounts are whole fen on both databases (SQLite sums decimals as floats).
+    for row in [*report.rows, report.total]:
+        assert {a.as_tuple().exponent for a in (row.due_amount, row.paid_amount)} == {-2}
     branches = {c.label: c for c in collection_by_branch(user, tree.town_a, Y, M)}
     assert branches["城关镇东村党支部"].unpaid_count == 1
     assert [u.due_amount for u in unpaid_members(user, tree.town_a, Y, M)] == [Decimal("90.00")]

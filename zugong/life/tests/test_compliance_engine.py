@@ -354,3 +354,13 @@ def test_labels(tree: Tree) -> None:
     )
     assert compliance.iter_periods_label(by_code["org_life_meeting_yearly"], [0]) == "2026年度"
     assert by_code["theme_party_day_monthly"].req.label == "主题党日（每月）"
+
+
+def test_heat_map_shows_nothing_after_the_current_month(tree: Tree) -> None:
+    # A yearly 谈心谈话 held in April falls due in December; in April it shows in April.
+    today = date(YEAR, 4, 20)
+    hold(tree.branch_a1, "heart_to_heart_talk", date(YEAR, 4, 2))
+    heat = compliance.heatmap_by_children(tree.town_a, YEAR, today)
+    table = {label: shares for _key, label, shares in heat.table()}
+    assert table["城关镇东村党支部"][4:] == [None] * 8
+    assert table["城关镇东村党支部"][3] is not None
