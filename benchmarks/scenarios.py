@@ -41,6 +41,9 @@ class Targets:
     organizations: int
     initials: str = INITIALS
     full_pinyin: str = FULL_PINYIN
+    # The 党费 reports look at this year and its last complete month.
+    year: int = 0
+    dues_month: int = 0
     matches: dict[str, int] = field(default_factory=dict)
 
 
@@ -60,6 +63,7 @@ class Scenario:
 def discover(initials: str = INITIALS, full_pinyin: str = FULL_PINYIN) -> Targets:
     """The county root, the township with the most members, a subtree of about 10,000 members."""
     from django.db.models import F, Func
+    from django.utils import timezone
 
     from zugong.members.models import Member
     from zugong.orgs.models import Organization, OrgKind, OrgRollup
@@ -90,6 +94,7 @@ def discover(initials: str = INITIALS, full_pinyin: str = FULL_PINYIN) -> Target
         .order_by("gap", "org__path")
         .first()
     )
+    today = timezone.localdate()
     in_county = Member.objects.filter(org_path__startswith=root.path, status="normal")
     matches = {
         initials: in_county.filter(name_initials__startswith=initials).count(),
@@ -106,6 +111,8 @@ def discover(initials: str = INITIALS, full_pinyin: str = FULL_PINYIN) -> Target
         initials=initials,
         full_pinyin=full_pinyin,
         matches=matches,
+        year=today.year,
+        dues_month=today.month - 1 or 12,
     )
 
 
@@ -218,6 +225,30 @@ def scenarios(t: Targets) -> list[Scenario]:
             (f"/life/compliance/townships/{town}/",),
             target_p95_ms=LIFE_P95_MS,
             expect=b'data-testid="branch-table"',
+        ),
+        Scenario(
+            "dues_report_city_month",
+            "党费月报 全市（10月）",
+            "dept",
+            (f"/dues/report/{root}/?year={t.year}&month={t.dues_month}",),
+            target_p95_ms=DUES_P95_MS,
+            expect=b'data-testid="dues-report-filters"',
+        ),
+        Scenario(
+            "dues_report_city_year",
+            "党费年报 全市（全年至今）",
+            "dept",
+            (f"/dues/report/{root}/?year={t.year}&month=",),
+            target_p95_ms=DUES_P95_MS,
+            expect=b'data-testid="dues-report-filters"',
+        ),
+        Scenario(
+            "dues_report_town",
+            "党费月报 乡镇（10月）",
+            "town",
+            (f"/dues/report/{town}/?year={t.year}&month={t.dues_month}",),
+            target_p95_ms=DUES_P95_MS,
+            expect=b'data-testid="dues-report-filters"',
         ),
         Scenario(
             "ceiling",
