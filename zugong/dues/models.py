@@ -238,6 +238,19 @@ class DuesTally(models.Model):
     covered_amount = models.DecimalField(
         "已交应交金额", max_digits=14, decimal_places=2, default=ZERO
     )
+    # The same five figures summed over January to this month: a year-to-date report reads one
+    # row per branch (the current month's) instead of one per branch and month.
+    ytd_due_count = models.IntegerField("累计应交人次", default=0)
+    ytd_due_amount = models.DecimalField(
+        "累计应交金额", max_digits=14, decimal_places=2, default=ZERO
+    )
+    ytd_paid_count = models.IntegerField("累计已交人次", default=0)
+    ytd_paid_amount = models.DecimalField(
+        "累计实交金额", max_digits=14, decimal_places=2, default=ZERO
+    )
+    ytd_covered_amount = models.DecimalField(
+        "累计已交应交金额", max_digits=14, decimal_places=2, default=ZERO
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "党费收缴统计"

@@ -292,6 +292,20 @@ def _yuan(value: Decimal | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# Year to date: the current month's cumulative columns, under the same names as SUMS.
+YTD_SUMS = {
+    "due_count_sum": Sum("ytd_due_count"),
+    "due_amount_sum": Sum("ytd_due_amount"),
+    "paid_count_sum": Sum("ytd_paid_count"),
+    "paid_amount_sum": Sum("ytd_paid_amount"),
+    "covered_amount_sum": Sum("ytd_covered_amount"),
+}
+
+
+def _sums(month: int | None) -> dict[str, Sum]:
+    return SUMS if month is not None else YTD_SUMS
+
+
 def _fill(c: Collection, row: dict) -> Collection:
     c.due_count = row["due_count_sum"] or 0
     c.due_amount = _yuan(row["due_amount_sum"])
@@ -311,10 +325,10 @@ def year_months(year: int, today: date) -> int:
 
 
 def _tally(path: str, year: int, month: int | None, today: date) -> QuerySet[DuesTally]:
+    """The tally rows a report sums: the month's, or for the year so far the rows of its last
+    month, whose ytd_* columns hold January to that month (aggregate them with _sums(month))."""
     qs = DuesTally.objects.filter(year=year, org_path__startswith=path)
-    if month is not None:
-        return qs.filter(month=month)
-    return qs.filter(month__lte=year_months(year, today))
+    return qs.filter(month=month if month is not None else year_months(year, today))
 
 
 @dataclass
@@ -346,7 +360,7 @@ def dues_report(
         _tally(org.path, year, month, today)
         .annotate(prefix=Substr("org_path", 1, width))
         .values("prefix")
-        .annotate(**SUMS)
+        .annotate(**_sums(month))
         .order_by("prefix")
     )
     by_prefix = {row["prefix"]: row for row in grouped}
@@ -405,7 +419,9 @@ def subtree_collection(
     """The subtree's total in one aggregate query."""
     if not _in_scope(user, org.path):
         raise Http404("组织不存在或不在管理范围内")
-    return _fill(Collection(org.name, org), _tally(org.path, year, month, today).aggregate(**SUMS))
+    return _fill(
+        Collection(org.name, org), _tally(org.path, year, month, today).aggregate(**_sums(month))
+    )
 
 
 @dataclass

@@ -49,21 +49,33 @@ def _accumulate(
 
 
 def _rows(acc: dict[Key, dict[int, list]]) -> list[DuesTally]:
-    return [
-        DuesTally(
-            org_path=path,
-            year=year,
-            month=month,
-            due_count=v[0],
-            due_amount=v[1],
-            paid_count=v[2],
-            paid_amount=v[3],
-            covered_amount=v[4],
-        )
-        for (path, year), months in acc.items()
-        for month, v in months.items()
-        if any(v)
-    ]
+    rows = []
+    for (path, year), months in acc.items():
+        ytd = [0, ZERO, 0, ZERO, ZERO]
+        for month in range(1, 13):
+            v = months[month]
+            ytd = [a + b for a, b in zip(ytd, v, strict=True)]
+            # A month with nothing of its own still carries the year so far.
+            if not (any(v) or any(ytd)):
+                continue
+            rows.append(
+                DuesTally(
+                    org_path=path,
+                    year=year,
+                    month=month,
+                    due_count=v[0],
+                    due_amount=v[1],
+                    paid_count=v[2],
+                    paid_amount=v[3],
+                    covered_amount=v[4],
+                    ytd_due_count=ytd[0],
+                    ytd_due_amount=ytd[1],
+                    ytd_paid_count=ytd[2],
+                    ytd_paid_amount=ytd[3],
+                    ytd_covered_amount=ytd[4],
+                )
+            )
+    return rows
 
 
 def _pairs_q(pairs: list[Key]) -> Q:

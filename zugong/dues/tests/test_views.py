@@ -63,6 +63,21 @@ def xlsx_rows(response) -> list[tuple]:
 # --- figures ------------------------------------------------------------------------------------
 
 
+def test_year_to_date_report_equals_the_sum_of_its_months(tree, users):
+    paid_member(tree.branch_a1)
+    paid_member(tree.branch_a1, pay=False, base="6000")
+    paid_member(tree.branch_b1, base="12000")
+    user = users[Role.DEPARTMENT_ADMIN]
+    year = dues_report(user, tree.county, Y, None, TODAY)
+    months = [dues_report(user, tree.county, Y, m, TODAY) for m in range(1, M + 1)]
+    assert year.total.due_count == sum(r.total.due_count for r in months) > 0
+    assert year.total.due_amount == sum(r.total.due_amount for r in months)
+    assert year.total.paid_amount == sum(r.total.paid_amount for r in months)
+    assert year.total.arrears_amount == sum(r.total.arrears_amount for r in months)
+    by_label = {r.label: r for r in year.rows}
+    assert by_label["城关镇党委"].paid_count == 1
+
+
 def test_report_and_cards_add_up(tree, users):
     paid_member(tree.branch_a1)
     paid_member(tree.branch_a1, pay=False, base="6000")
