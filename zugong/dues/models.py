@@ -260,10 +260,23 @@ class DuesTally(models.Model):
             )
         ]
         indexes = [
+            # Covering (PostgreSQL INCLUDE): a subtree's month is an index-only scan.
             models.Index(
                 fields=["year", "month", "org_path"],
                 name="dues_tally_month_path_idx",
                 opclasses=["int2_ops", "int2_ops", "varchar_pattern_ops"],
+                include=[
+                    "due_count",
+                    "due_amount",
+                    "paid_count",
+                    "paid_amount",
+                    "covered_amount",
+                    "ytd_due_count",
+                    "ytd_due_amount",
+                    "ytd_paid_count",
+                    "ytd_paid_amount",
+                    "ytd_covered_amount",
+                ],
             ),
             models.Index(
                 fields=["org_path"], name="dues_tally_path_idx", opclasses=["varchar_pattern_ops"]
