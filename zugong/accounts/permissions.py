@@ -28,5 +28,6 @@ def shapes_tree(user: Any) -> bool:
 rules.add_perm("orgs.edit_org", is_writer & in_scope)
 rules.add_perm("orgs.shape_tree", shapes_tree & in_scope)
 rules.add_perm("members.edit_member", is_writer & in_scope)
-# 民主评议: `in_scope` reads the round's org_path.
+# 组织生活: meeting records, and 民主评议 rounds (`in_scope` reads their org_path).
+rules.add_perm("life.edit_meeting", is_writer & in_scope)
 rules.add_perm("life.manage_appraisal", is_writer & in_scope)

@@ -19,7 +19,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zugong.accounts.permissions import in_scope, is_writer
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
@@ -43,12 +42,12 @@ TABS = {
 # A roster longer than this (a county committee's whole subtree) is not ticked person by person
 # on a phone: the form says so and the attendance goes through the 一张表 import.
 ROSTER_FORM_LIMIT = 300
-# Writers of meeting records: a writing role, on a record inside the scope.
-edit_meeting = is_writer & in_scope
+# Writers of meeting records: a writing role, on a record inside the scope (accounts/permissions).
+PERM = "life.edit_meeting"
 
 
 def _require_writer(request: HttpRequest, obj: object = None) -> None:
-    if not edit_meeting.test(request.user, obj):
+    if not request.user.has_perm(PERM, obj):
         raise PermissionDenied("您的角色没有此项操作权限（只读账号不能登记或修改会议记录）")
 
 
@@ -117,7 +116,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "tab": tab,
         "tabs": TABS,
-        "can_edit": edit_meeting.test(request.user, meeting),
+        "can_edit": request.user.has_perm(PERM, meeting),
         "findings_count": Finding.objects.filter(
             subject_type="meeting", subject_id=meeting.pk
         ).count(),
