@@ -256,6 +256,22 @@ class _Seeder:
                 self._attend(m, b)
             if month.month == 7:
                 self._meeting(b.org, "heart_to_heart_talk", self._day(month, 10), **people)
+        self.current_month(b, party_day, people)
+
+    def current_month(self, b: _Branch, party_day: int, people: dict[str, str]) -> None:
+        """This month so far: most branches whose 主题党日 day has passed have held it (and the
+        支委会 before it); the others are what the 临期 reminders are for."""
+        month = self.today.replace(day=1)
+        if party_day >= self.today.day or self.rng.random() >= 0.85:
+            return
+        m = self._meeting(b.org, "theme_party_day", self._day(month, party_day), **people)
+        self._attend(m, b)
+        if b.seats and party_day - 3 >= 1:
+            m = self._meeting(
+                b.org, "branch_committee_meeting", self._day(month, party_day - 3), **people
+            )
+            m.expected_count = m.quorum_expected = m.present_count = m.quorum_present = len(b.seats)
+            m.quorum_met = quorum_met(m.quorum_present, m.quorum_expected)
 
     def committee(self, org: Organization) -> None:
         for month in self.months:

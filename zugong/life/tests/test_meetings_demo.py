@@ -27,7 +27,13 @@ def test_seed_a_year(tree, branch, mtypes):
     count = seed_meetings(today=TODAY, seed=7)
     assert count == Meeting.objects.count() > 30
     held = Meeting.objects.values_list("held_on", flat=True)
-    assert min(held) >= date(2025, 5, 1) and max(held) < date(2026, 5, 1)
+    # The 12 months before this one, and this month up to yesterday (主题党日, 支委会 only).
+    assert min(held) >= date(2025, 5, 1) and max(held) < TODAY
+    this_month = Meeting.objects.filter(held_on__gte=date(2026, 5, 1))
+    assert set(this_month.values_list("meeting_type__code", flat=True)) <= {
+        "theme_party_day",
+        "branch_committee_meeting",
+    }
     # 东村 has a committee: its 支委会 are recorded with the seats as quorum.
     committee = Meeting.objects.filter(
         org=tree.branch_a1, meeting_type__code="branch_committee_meeting"
