@@ -125,18 +125,28 @@ def open_round(
     appraisal._change_reason = "开展民主评议"
     _stamp(appraisal, actor)
     appraisal.save()
-    members = Member.objects.filter(org=org, status=MemberStatus.NORMAL).order_by("id")
-    bulk_create_with_history(
-        [
-            AppraisalEntry(round=appraisal, member_id=pk)
-            for pk in members.values_list("pk", flat=True)
-        ],
-        AppraisalEntry,
-        default_user=actor,
-        default_change_reason="开展民主评议",
-    )
+    add_new_members(appraisal, actor, reason="开展民主评议")
     _after_write(appraisal)
     return appraisal
+
+
+def add_new_members(appraisal: AppraisalRound, actor: User | None, *, reason: str) -> int:
+    """An entry for every member in good standing of the branch who has none yet: at the start,
+    and again when grades are saved or the round closes, so a member who joined the branch
+    while the round was open is appraised too (or reported ungraded)."""
+    have = AppraisalEntry.objects.filter(round=appraisal).values("member_id")
+    missing = (
+        Member.objects.filter(org_id=appraisal.org_id, status=MemberStatus.NORMAL)
+        .exclude(pk__in=have)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    entries = [AppraisalEntry(round=appraisal, member_id=pk) for pk in missing]
+    if entries:
+        bulk_create_with_history(
+            entries, AppraisalEntry, default_user=actor, default_change_reason=reason
+        )
+    return len(entries)
 
 
 def _locked_round(appraisal: AppraisalRound) -> AppraisalRound:
@@ -168,6 +178,7 @@ def close_round(
             {"closed_on": f"结束日期：不能早于开始日期（{appraisal.started_on:%Y-%m-%d}）。"}
         )
     _check_meeting(meeting, appraisal.org)
+    add_new_members(appraisal, actor, reason="结束评议时补入新转入的党员")
     appraisal.status = RoundStatus.CLOSED
     appraisal.closed_on = closed_on
     if meeting is not None:

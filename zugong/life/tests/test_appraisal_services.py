@@ -221,6 +221,18 @@ def test_close_with_missing_grades_and_reopen(tree):
     assert "尚未结束" in exc.value.messages[0]
 
 
+def test_a_member_who_joined_while_open_is_added_when_the_round_closes(tree):
+    appraisal, entries = _round_with(tree, 2)
+    for entry in entries:
+        services.update_entry(actor=None, entry=entry, grade=Grade.QUALIFIED)
+    newcomer = make_member(tree.branch_a1, "新转入")
+    services.close_round(actor=None, appraisal=appraisal, closed_on=date(2025, 12, 20), today=TODAY)
+    added = AppraisalEntry.objects.get(round=appraisal, member=newcomer)
+    assert added.grade == ""
+    finding = Finding.objects.get(rule_id="life.appraisal_ungraded", subject_id=appraisal.pk)
+    assert "新转入" in finding.message
+
+
 @pytest.mark.parametrize(
     ("closed_on", "ok"),
     [
