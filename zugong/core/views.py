@@ -23,6 +23,15 @@ def add_validation_error(form: Any, exc: ValidationError) -> None:
             form.add_error(target, item.messages[0])
 
 
+def bounded_int(value: str | None, low: int, high: int, default: int | None = None) -> int | None:
+    """A query-string number within [low, high]; anything else (empty, text, out of range) is
+    `default`, so a hand-edited URL never reaches the database as a bad filter."""
+    value = (value or "").strip()
+    if value.isdigit() and low <= int(value) <= high:
+        return int(value)
+    return default
+
+
 def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied("您的角色没有此项操作权限")

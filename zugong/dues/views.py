@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
-from zugong.core.views import add_validation_error, paginate, require_perm
+from zugong.core.views import add_validation_error, bounded_int, paginate, require_perm
 from zugong.dues import selectors, services
 from zugong.dues.forms import (
     BranchSettingForm,
@@ -35,10 +35,7 @@ MONTHS = list(range(1, 13))
 
 
 def _int(value: str, low: int, high: int, default: int | None) -> int | None:
-    value = (value or "").strip()
-    if value.isdigit() and low <= int(value) <= high:
-        return int(value)
-    return default
+    return bounded_int(value, low, high, default)
 
 
 def _period(request: HttpRequest, *, month_optional: bool = False) -> tuple[int, int | None]:

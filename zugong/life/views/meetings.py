@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
-from zugong.core.views import add_validation_error, paginate
+from zugong.core.views import add_validation_error, bounded_int, paginate
 from zugong.life import selectors, services
 from zugong.life.documents import meeting_docx
 from zugong.life.forms import MeetingForm, UploadForm, attendance_from_post, initial_from
@@ -52,8 +52,7 @@ def _require_writer(request: HttpRequest, obj: object = None) -> None:
 
 
 def _int(value: str, low: int, high: int) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and low <= int(value) <= high else None
+    return bounded_int(value, low, high)
 
 
 def _date(value: str) -> date | None:
