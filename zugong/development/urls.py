@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - the pages are added as they are built
+
+app_name = "development"
+
+urlpatterns: list = []
