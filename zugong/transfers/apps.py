@@ -8,6 +8,7 @@ class TransfersConfig(AppConfig):
 
     def ready(self) -> None:
         from zugong.orgs.paths import register_path_copy
+        from zugong.transfers import exports, permissions  # noqa: F401 - exporters and perms
         from zugong.transfers.models import FlowRecord, LostContact, QuitCase, Transfer
 
         # A transfer is seen from both ends: the issuing side (org_path) and the receiving side.

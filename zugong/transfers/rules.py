@@ -122,8 +122,7 @@ register_subject_kind(
         queryset=lambda: Transfer.objects.filter(
             status__in=[CaseStatus.AWAITING_RECEIPT, CaseStatus.REGISTERED]
         ).select_related("member"),
-        # The transfer pages come with a later slice; until then findings show without a link.
-        url_name="",
+        url_name="transfers:detail",
         title="组织关系转接",
     )
 )

@@ -1,5 +1,3 @@
-from django.urls import path  # noqa: F401 - the pages are added as they are built
+from zugong.transfers.views import urlpatterns  # noqa: F401 - the page module keeps its routes
 
 app_name = "transfers"
-
-urlpatterns: list = []
