@@ -9,6 +9,7 @@ class DevelopmentConfig(AppConfig):
     verbose_name = "发展党员"
 
     def ready(self) -> None:
+        from zugong.development import exports, permissions  # noqa: F401 - registers both
         from zugong.development.models import Case, DevelopmentPlan
         from zugong.orgs.paths import register_path_copy
 

@@ -177,3 +177,178 @@ def admission_numbers(user: User, year: int) -> QuerySet[AdmissionFormNumber]:
         AdmissionFormNumber.objects.filter(form_range__year=year).select_related("case"),
         "case__org_path",
     )
+
+
+# --- pages: the board, the overview ----------------------------------------------------------
+
+BOARD_COLUMNS: list[tuple[str, str]] = [
+    ("applicant", "申请人"),
+    ("activist", "积极分子"),
+    ("candidate", "发展对象"),
+    ("probationary", "预备党员"),
+    ("converting", "转正中"),
+]
+# A county-wide board without an org filter would be thousands of cards; the list pages it.
+BOARD_LIMIT = 400
+
+
+@dataclass
+class BoardCard:
+    case: Case
+    next_step: StepDefinition | None
+    due_on: date | None
+    due_message: str
+    overdue: bool
+
+
+def board_column(case: Case, conversion_order: int) -> str:
+    """The column of an open case: its stage until admitted, then 预备党员 or 转正中."""
+    if case.member_id is None:
+        return {1: "applicant", 2: "activist"}.get(case.stage, "candidate")
+    if case.last_step is not None and case.last_step.sort_order >= conversion_order:
+        return "converting"
+    return "probationary"
+
+
+def case_due(case_ids: list[int]) -> dict[int, tuple[date, str]]:
+    """The earliest due date (and its message) among the stored findings of each case."""
+    from zugong.core.models import Finding
+    from zugong.development.rules import CASE_KIND
+
+    due: dict[int, tuple[date, str]] = {}
+    for subject_id, on, message in (
+        Finding.objects.filter(
+            subject_type=CASE_KIND, subject_id__in=case_ids, due_on__isnull=False
+        )
+        .order_by("due_on", "id")
+        .values_list("subject_id", "due_on", "message")
+    ):
+        due.setdefault(subject_id, (on, message))
+    return due
+
+
+def board(
+    user: User, org: Organization | None, today: date
+) -> tuple[dict[str, list[BoardCard]], bool]:
+    """Open cases in scope (or under `org`) by column, each with its next step and due date."""
+    qs = _scoped(user, Case.objects.filter(status=CaseStatus.OPEN)).select_related(
+        "org", "last_step"
+    )
+    if org is not None:
+        qs = qs.filter(org_path__startswith=org.path)
+    cases = list(qs.order_by("org_path", "applied_on", "id")[: BOARD_LIMIT + 1])
+    truncated = len(cases) > BOARD_LIMIT
+    cases = cases[:BOARD_LIMIT]
+    steps = active_steps()
+    conversion = next((s.sort_order for s in steps if s.code == wf.CONVERSION_REQUEST), 10**6)
+    due = case_due([c.pk for c in cases])
+    columns: dict[str, list[BoardCard]] = {key: [] for key, _ in BOARD_COLUMNS}
+    for c in cases:
+        after = c.last_step.sort_order if c.last_step is not None else -1
+        nxt = next((s for s in steps if s.sort_order > after), None)
+        on, message = due.get(c.pk, (None, ""))
+        columns[board_column(c, conversion)].append(
+            BoardCard(c, nxt, on, message, bool(on and on < today))
+        )
+    return columns, truncated
+
+
+@dataclass
+class BranchRow:
+    org_id: int
+    name: str
+    by_stage: list[int]
+    total: int
+    overdue: int
+
+
+def overview_rows(user: User, org: Organization, today: date) -> list[BranchRow]:
+    """Open cases per stage per branch under `org`, with each branch's overdue findings."""
+    from django.db.models import Count
+
+    from zugong.core.models import Finding
+    from zugong.development.rules import CASE_KIND
+
+    counts = (
+        _scoped(user, Case.objects.filter(status=CaseStatus.OPEN))
+        .filter(org_path__startswith=org.path)
+        .values("org_id", "org__name", "org_path", "stage")
+        .annotate(n=Count("id"))
+        .order_by("org_path")
+    )
+    rows: dict[int, BranchRow] = {}
+    paths: dict[str, int] = {}
+    for r in counts:
+        row = rows.setdefault(r["org_id"], BranchRow(r["org_id"], r["org__name"], [0] * 5, 0, 0))
+        row.by_stage[r["stage"] - 1] += r["n"]
+        row.total += r["n"]
+        paths[r["org_path"]] = r["org_id"]
+    for path, n in (
+        _scoped(user, Finding.objects.filter(subject_type=CASE_KIND, due_on__lt=today))
+        .filter(org_path__startswith=org.path)
+        .values("org_path")
+        .annotate(n=Count("id"))
+        .values_list("org_path", "n")
+    ):
+        if path in paths:
+            rows[paths[path]].overdue += n
+    return list(rows.values())
+
+
+def overdue_findings(user: User, org: Organization, today: date, limit: int = 100) -> QuerySet:
+    from zugong.core.models import Finding
+    from zugong.development.rules import CASE_KIND
+
+    return (
+        _scoped(user, Finding.objects.filter(subject_type=CASE_KIND, due_on__lt=today))
+        .filter(org_path__startswith=org.path)
+        .order_by("due_on", "id")[:limit]
+    )
+
+
+def plans_under(user: User, org: Organization, year: int) -> list[tuple[DevelopmentPlan, int]]:
+    """The year's plans at or under `org`, or else the nearest plan above it, with their use."""
+    plans = [(p, u) for p, u in plan_list(user, year) if p.org_path.startswith(org.path)]
+    if not plans:
+        above = plan_for(org.path, year)
+        if above is not None and (user.scope.contains(above.org_path)):
+            plans = [(above, plan_used(above))]
+    return plans
+
+
+def form_ranges(year: int) -> list[tuple[object, int, int, int]]:
+    """The year's 入党志愿书 ranges: size, numbers used and voided (county-wide, few rows)."""
+    from django.db.models import Count
+
+    from zugong.development.models import AdmissionFormNumberStatus, AdmissionFormRange
+
+    qs = AdmissionFormRange.objects.filter(year=year).annotate(
+        used=Count("numbers", filter=Q(numbers__status=AdmissionFormNumberStatus.USED)),
+        voided=Count("numbers", filter=Q(numbers__status=AdmissionFormNumberStatus.VOID)),
+    )
+    return [(r, r.last_number - r.first_number + 1, r.used, r.voided) for r in qs]
+
+
+def get_admission_number(user: User, pk: int) -> AdmissionFormNumber:
+    found = (
+        _scoped(
+            user, AdmissionFormNumber.objects.select_related("case", "form_range"), "case__org_path"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("没有找到该入党志愿书编号")
+    return found
+
+
+def step_members(user: User, case: Case) -> QuerySet:
+    """Register members offered as 培养联系人/入党介绍人: the case's own branch (and its groups).
+
+    Someone from elsewhere (a 谈话人 of the 党委) is entered by name instead."""
+    from zugong.members.models import Member, MemberStatus
+
+    return _scoped(
+        user,
+        Member.objects.filter(org_path__startswith=case.org_path, status=MemberStatus.NORMAL),
+    ).order_by("org_path", "name")
