@@ -190,3 +190,73 @@ def record_docx(case: Case, steps: Sequence[CaseStep], numbers: Sequence[str]) -
     if case.close_reason:
         _para(doc, f"结束：{_cn(case.closed_on)}，{case.close_reason}", size=12, indent=False)
     return _bytes(doc)
+
+
+# The 政审 scope and methods (细则第十六条; scope as in 北京支部生活 2017, party-rules.md §2 row 9).
+REVIEW_SCOPE = (
+    ("本人", "政治立场、思想表现、道德品质、遵纪守法情况，对党的理论和路线方针政策的态度"),
+    ("直系亲属", "父母、配偶、子女的政治面貌、工作单位和职务、政治历史和现实表现"),
+    ("主要社会关系", "与本人关系密切的主要社会关系的政治面貌和现实表现"),
+)
+REVIEW_METHODS = "同本人谈话、查阅有关档案材料、找有关单位和人员了解情况以及必要的函调或外调"
+REVIEW_CITATION = "《中国共产党发展党员工作细则》（2014）第十六条"
+
+
+def review_docx(case: Case, steps: Sequence[CaseStep]) -> bytes:
+    """政治审查记录: the person, what was reviewed and how, the conclusion, date and organization.
+
+    Before the 政审 is recorded the same sheet comes out with the conclusion left blank, to be
+    filled in by hand during the review."""
+    review = _first(steps, wf.POLITICAL_REVIEW)
+    doc = _doc()
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run("发展对象政治审查记录"), TITLE_FONT, 20, True)
+    candidate = _first(steps, wf.CANDIDATE)
+    info = doc.add_table(rows=3, cols=4)
+    info.style = "Table Grid"
+    rows = [
+        ("姓名", case.name, "性别", case.gender.name),
+        ("出生日期", _cn(case.birth_date), "所在党支部", case.org.name),
+        (
+            "确定为发展对象时间",
+            _cn(candidate.done_on) if candidate else "—",
+            "递交入党申请书时间",
+            _cn(case.applied_on),
+        ),
+    ]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            _cell(info, r, c, text, bold=c % 2 == 0)
+    doc.add_paragraph()
+    scope = doc.add_table(rows=1 + len(REVIEW_SCOPE), cols=2)
+    scope.style = "Table Grid"
+    _cell(scope, 0, 0, "审查范围", bold=True)
+    _cell(scope, 0, 1, "审查内容", bold=True)
+    for r, (who, what) in enumerate(REVIEW_SCOPE, start=1):
+        _cell(scope, r, 0, who)
+        _cell(scope, r, 1, what)
+    _para(doc, f"审查方式：{REVIEW_METHODS}。", size=12, indent=False)
+    if review is not None and review.documents:
+        _para(doc, f"审查材料：{review.documents}", size=12, indent=False)
+    if review is None or review.review_passed is None:
+        conclusion = "□合格　□不合格"
+    else:
+        conclusion = "合格" if review.review_passed else "不合格"
+    _para(doc, f"审查结论：{conclusion}", size=12, indent=False)
+    if review is not None and review.note:
+        _para(doc, f"审查意见：{review.note}", size=12, indent=False)
+    reviewer = (
+        review.responsible_org.name
+        if review is not None and review.responsible_org_id
+        else case.org.name
+    )
+    _para(doc, f"审查组织：{reviewer}（盖章）", size=12, indent=False)
+    _para(doc, f"审查日期：{_cn(review.done_on if review else None)}", size=12, indent=False)
+    _para(
+        doc,
+        f"依据：{REVIEW_CITATION}。未经政治审查或政治审查不合格的，不能发展入党。",
+        size=10.5,
+        indent=False,
+    )
+    return _bytes(doc)

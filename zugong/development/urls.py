@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/extend/", views.extend_probation, name="extend_probation"),
     path("cases/<int:pk>/notice.docx", views.notice_docx_view, name="notice_docx"),
     path("cases/<int:pk>/record.docx", views.record_docx_view, name="record_docx"),
+    path("cases/<int:pk>/review.docx", views.review_docx_view, name="review_docx"),
     path("plans/", views.plans, name="plans"),
     path("forms/", views.admission_forms, name="forms"),
     path("forms/<int:pk>/void/", views.form_void, name="form_void"),

@@ -495,3 +495,14 @@ def record_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     body = record_docx(case, list(selectors.case_steps(case)), numbers)
     return _docx(body, f"{case.name}发展党员纪实表.docx")
+
+
+@require_GET
+def review_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """政治审查记录 of a case (blank conclusion until the 政审 is recorded)."""
+    # Imported here: views.py is shared, this view is appended without touching its imports.
+    from zugong.development.documents import review_docx
+
+    case = selectors.get_case(request.user, pk)
+    body = review_docx(case, list(selectors.case_steps(case)))
+    return _docx(body, f"{case.name}政治审查记录.docx")

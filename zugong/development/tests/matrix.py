@@ -34,6 +34,7 @@ ENTRIES: dict[str, Entry] = {
     "development:extend_probation": Entry(case, only(WRITERS), post=True),
     "development:notice_docx": Entry(case, everyone(200)),
     "development:record_docx": Entry(case, everyone(200)),
+    "development:review_docx": Entry(case, everyone(200)),
     # Everyone reads plans and number ranges; only the 组织部 sets them (an empty POST re-shows
     # the form with its errors).
     "development:plans": Entry(None, everyone(200), post=True, post_expect=only(DEPARTMENT)),
