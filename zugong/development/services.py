@@ -326,7 +326,9 @@ def record_step(
 ) -> CaseStep:
     """Record one step after every check; block verdicts refuse it, warnings are kept on it."""
     case = (
-        Case.objects.select_for_update().select_related("org", "gender", "member").get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("org", "gender", "member")
+        .get(pk=case.pk)
     )
     _require_scope(actor, case.org_path)
     today = today or timezone.localdate()
@@ -524,7 +526,7 @@ def extend_probation(
 @transaction.atomic
 def cancel_case(*, actor: User | None, case: Case, on: date, reason: str) -> Case:
     """终止 a case; for a 预备党员 this is 取消预备党员资格 and the register record leaves (出党)."""
-    case = Case.objects.select_for_update().select_related("member").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("member").get(pk=case.pk)
     _require_scope(actor, case.org_path)
     if case.status != CaseStatus.OPEN:
         raise ValidationError({NON_FIELD_ERRORS: [f"该档案{case.get_status_display()}。"]})
@@ -714,7 +716,9 @@ def void_admission_form(
     *, actor: User | None, number: AdmissionFormNumber, on: date, reason: str
 ) -> AdmissionFormNumber:
     number = (
-        AdmissionFormNumber.objects.select_for_update().select_related("case").get(pk=number.pk)
+        AdmissionFormNumber.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=number.pk)
     )
     _require_scope(actor, number.case.org_path)
     if number.status == AdmissionFormNumberStatus.VOID:

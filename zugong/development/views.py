@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zugong.core.documents import pdf_response
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
@@ -31,12 +32,14 @@ from zugong.development.forms import (
 )
 from zugong.development.models import (
     AdmissionFormNumberStatus,
+    Case,
     CaseStatus,
     ProbationExtension,
     RuleSetChoice,
     Stage,
     StepDefinition,
 )
+from zugong.development.pdf import notice_pdf, record_pdf, review_pdf
 from zugong.development.rules import CASE_KIND
 from zugong.development.selectors import BOARD_COLUMNS, CaseFilters
 from zugong.orgs import selectors as org_selectors
@@ -506,3 +509,43 @@ def review_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case(request.user, pk)
     body = review_docx(case, list(selectors.case_steps(case)))
     return _docx(body, f"{case.name}政治审查记录.docx")
+
+
+# --- documents as PDF (same access and data as the .docx views above) ----------------------------
+
+
+def _notice_kind(request: HttpRequest, case: Case) -> str:
+    kind = request.GET.get("kind", "")
+    if kind in NOTICES:
+        return kind
+    # Without ?kind= the notice of the case's next 公示, as for the .docx.
+    return "candidate" if case.stage <= 3 else "admission" if case.stage == 4 else "conversion"
+
+
+def _form_numbers(case: Case) -> list[str]:
+    return [
+        f"{n.number}{'（已作废）' if n.status == AdmissionFormNumberStatus.VOID else ''}"
+        for n in case.admission_forms.order_by("number")
+    ]
+
+
+@require_GET
+def notice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_case(request.user, pk)
+    kind = _notice_kind(request, case)
+    body = notice_pdf(case, kind, list(selectors.case_steps(case)), timezone.localdate())
+    return pdf_response(f"{case.name}{NOTICES[kind][0]}公示.pdf", body)
+
+
+@require_GET
+def record_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_case(request.user, pk)
+    body = record_pdf(case, list(selectors.case_steps(case)), _form_numbers(case))
+    return pdf_response(f"{case.name}发展党员纪实表.pdf", body)
+
+
+@require_GET
+def review_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_case(request.user, pk)
+    body = review_pdf(case, list(selectors.case_steps(case)))
+    return pdf_response(f"{case.name}政治审查记录.pdf", body)

@@ -387,7 +387,11 @@ def issue_letter(
     valid_until: date | None = None,
 ) -> Transfer:
     """The approved transfer gets its 介绍信 (存根/介绍信/回执); the member stays until the receipt."""
-    transfer = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=transfer.pk)
+    )
     _require_scope(actor, issuer.path)
     if transfer.status != CaseStatus.APPROVED:
         raise ValidationError(
@@ -520,7 +524,11 @@ def _check_receipt_dates(transfer: Transfer, received_on: date, receipt_on: date
 @transaction.atomic
 def receive_within(*, actor: User | None, transfer: Transfer, received_on: date) -> Transfer:
     """县内转接: the receiving side records the member's arrival; the member moves now."""
-    transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("to_org")
+        .get(pk=transfer.pk)
+    )
     if transfer.kind != TransferKind.WITHIN or transfer.status != CaseStatus.AWAITING_RECEIPT:
         raise ValidationError({"status": "办理状态：只有已开介绍信、待接收的县内转接可以接收。"})
     _require_scope(actor, transfer.to_org_path)
@@ -675,7 +683,11 @@ def accept_transfer_in(
     *, actor: User | None, transfer: Transfer, received_on: date, receipt_on: date
 ) -> Transfer:
     """The member reported: enter the register in the assigned branch and send the 回执."""
-    transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("to_org")
+        .get(pk=transfer.pk)
+    )
     _require_scope(actor, transfer.org_path)
     if transfer.kind != TransferKind.IN or transfer.status != CaseStatus.REGISTERED:
         raise ValidationError({"status": "办理状态：只有已登记待接收的县外转入可以接收。"})
@@ -887,7 +899,11 @@ def suspend_lost_member(
     *, actor: User | None, record: LostContact, on: date, decision: str
 ) -> LostContact:
     """停止党籍 after 6 months lost (条例第二十四条); refused before the 6 months are over."""
-    record = LostContact.objects.select_for_update().select_related("member").get(pk=record.pk)
+    record = (
+        LostContact.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=record.pk)
+    )
     _require_scope(actor, record.org_path)
     if record.status != LostStatus.LOST:
         raise ValidationError({"status": f"状态：“{record.get_status_display()}”不能停止党籍。"})
@@ -919,7 +935,11 @@ def suspend_lost_member(
 @transaction.atomic
 def restore_contact(*, actor: User | None, record: LostContact, on: date, note: str) -> LostContact:
     """Contact is re-established: the record closes; a suspended member returns to 正常."""
-    record = LostContact.objects.select_for_update().select_related("member").get(pk=record.pk)
+    record = (
+        LostContact.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=record.pk)
+    )
     _require_scope(actor, record.org_path)
     if not record.is_open:
         raise ValidationError({"status": f"状态：“{record.get_status_display()}”的记录已结束。"})

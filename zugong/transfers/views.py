@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zugong.accounts.models import User
+from zugong.core.documents import pdf_response
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
@@ -42,6 +43,7 @@ from zugong.transfers.models import (
     Transfer,
     TransferKind,
 )
+from zugong.transfers.pdf import letter_pdf
 from zugong.transfers.selectors import QUEUE_TABS, QueueFilters
 
 PERM = "transfers.act"
@@ -486,6 +488,16 @@ def letter_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def letter_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same 介绍信 as letter_docx_view, as PDF for printing as-is."""
+    t = selectors.get_transfer(request.user, pk)
+    if not t.letter_number or t.kind == TransferKind.IN or t.member_id is None:
+        raise Http404("该转接尚未开具介绍信")
+    name = f"组织关系介绍信-{t.subject_name}-{t.letter_number}.pdf"
+    return pdf_response(name, letter_pdf(t))
+
+
+@require_GET
 def member_history(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_selectors.get_member(request.user, pk)
     return render(
@@ -848,6 +860,7 @@ urlpatterns = [
     path("", queue, name="queue"),
     path("<int:pk>/", detail, name="detail"),
     path("<int:pk>/letter.docx", letter_docx_view, name="letter_docx"),
+    path("<int:pk>/letter.pdf", letter_pdf_view, name="letter_pdf"),
     path("members/<int:pk>/", member_history, name="member_history"),
     path("members/<int:pk>/out/", apply_out, name="apply_out"),
     path("members/<int:pk>/within/", apply_within, name="apply_within"),

@@ -35,6 +35,9 @@ ENTRIES: dict[str, Entry] = {
     "development:notice_docx": Entry(case, everyone(200)),
     "development:record_docx": Entry(case, everyone(200)),
     "development:review_docx": Entry(case, everyone(200)),
+    "development:notice_pdf": Entry(case, everyone(200)),
+    "development:record_pdf": Entry(case, everyone(200)),
+    "development:review_pdf": Entry(case, everyone(200)),
     # Everyone reads plans and number ranges; only the 组织部 sets them (an empty POST re-shows
     # the form with its errors).
     "development:plans": Entry(None, everyone(200), post=True, post_expect=only(DEPARTMENT)),

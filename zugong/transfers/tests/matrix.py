@@ -30,6 +30,7 @@ ENTRIES: dict[str, Entry] = {
     "transfers:queue": Entry(None, everyone(200)),
     "transfers:detail": Entry(pk_of("transfer"), everyone(200), **ACTS),
     "transfers:letter_docx": Entry(pk_of("transfer"), everyone(200)),
+    "transfers:letter_pdf": Entry(pk_of("transfer"), everyone(200)),
     "transfers:member_history": Entry(member, everyone(200)),
     "transfers:apply_out": Entry(member, only(WRITERS), **WRITE),
     "transfers:apply_within": Entry(member, only(WRITERS), **WRITE),
