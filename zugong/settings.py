@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "zugong.members",
     "zugong.life",
     "zugong.dues",
+    "zugong.development",
+    "zugong.transfers",
     "zugong.dashboard",
     "zugong.demo",
 ]

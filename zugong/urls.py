@@ -12,6 +12,8 @@ urlpatterns = [
     path("members/", include("zugong.members.urls")),
     path("life/", include("zugong.life.urls")),
     path("dues/", include("zugong.dues.urls")),
+    path("development/", include("zugong.development.urls")),
+    path("transfers/", include("zugong.transfers.urls")),
     path("imports/", include("zugong.core.imports.urls")),
     path("admin/", admin.site.urls),
 ]

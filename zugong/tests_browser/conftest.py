@@ -57,7 +57,8 @@ def page(browser) -> Iterator[object]:  # noqa: ANN001 - a playwright Browser
 
 @pytest.fixture(autouse=True)
 def _seeded_reference_data(transactional_db: None) -> None:  # noqa: PT004 - sets up data
-    """Put back the data the migrations seed (code tables, meeting types) when it is missing.
+    """Put back the data the migrations seed (code tables, meeting types, the 25 steps of
+    发展党员) when it is missing.
 
     Browser tests flush the database after each test and rely on serialized_rollback to restore
     the seeded rows; pytest-django does not always keep the serialized copy once a live server
@@ -66,12 +67,14 @@ def _seeded_reference_data(transactional_db: None) -> None:  # noqa: PT004 - set
     from django.apps import apps
 
     from zugong.core.models import CodeTable
+    from zugong.development.models import StepDefinition
+    from zugong.life.models import MeetingType
 
-    if CodeTable.objects.exists():
-        return
     seeds = [
-        import_module("zugong.core.migrations.0002_seed_code_tables").seed,
-        import_module("zugong.life.migrations.0002_seed_meeting_types").seed,
+        (CodeTable, "zugong.core.migrations.0002_seed_code_tables"),
+        (MeetingType, "zugong.life.migrations.0002_seed_meeting_types"),
+        (StepDefinition, "zugong.development.migrations.0002_seed_step_catalog"),
     ]
-    for seed in seeds:
-        seed(apps, None)  # the seeding functions only use the model registry
+    for model, migration in seeds:
+        if not model.objects.exists():
+            import_module(migration).seed(apps, None)  # the seeds only use the model registry

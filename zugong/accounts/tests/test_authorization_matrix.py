@@ -36,6 +36,8 @@ APP_MATRICES = [
     "zugong.life.tests.matrix_compliance",
     "zugong.life.tests.matrix_appraisal",
     "zugong.dues.tests.matrix",
+    "zugong.development.tests.matrix",
+    "zugong.transfers.tests.matrix",
 ]
 
 

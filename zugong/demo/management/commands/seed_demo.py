@@ -74,15 +74,21 @@ class Command(BaseCommand):
         self.stdout.write("\n演示账号：\n" + logins_table(users))
 
     def _seed_records(self, today: date, seed: int) -> None:
-        """A year of 组织生活, 民主评议 and 党费 with realistic gaps, each part in one transaction."""
+        """A year of 组织生活, 民主评议, 党费 and transfers with realistic gaps, each part in one
+        transaction."""
+        from zugong.development.demo import seed_development
         from zugong.dues.demo import seed_dues
         from zugong.life.demo_appraisal import seed_appraisals
         from zugong.life.demo_meetings import seed_meetings
+        from zugong.transfers.demo import seed_transfers
 
         parts = [
             ("组织生活会议", seed_meetings),
             ("民主评议", seed_appraisals),
             ("党费", seed_dues),
+            # After the dues: members who owe dues are not picked for transfers out of the county.
+            ("组织关系转接", seed_transfers),
+            ("发展党员", seed_development),
         ]
         for label, seed_part in parts:
             started = time.perf_counter()
