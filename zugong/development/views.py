@@ -4,8 +4,6 @@ reads come from selectors, every write goes through services (which check every 
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zugong.core.documents import pdf_response
+from zugong.core.downloads import docx_response
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
-from zugong.core.views import add_validation_error, paginate, require_perm
+from zugong.core.views import add_validation_error, bounded_int, paginate, require_perm
 from zugong.development import selectors, services
 from zugong.development.documents import NOTICES, notice_docx, record_docx
 from zugong.development.forms import (
@@ -48,7 +47,6 @@ from zugong.orgs.models import Organization, OrgKind, OrgStatus
 PERM = "development.edit_case"
 PLAN_PERM = "development.manage_plans"
 TABS = {"info": "基本信息", "timeline": "历程", "findings": "发现的问题", "history": "历史"}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _org_param(request: HttpRequest) -> Organization | None:
@@ -63,20 +61,13 @@ def _org_param(request: HttpRequest) -> Organization | None:
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
     this = timezone.localdate().year
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this + 1 else this
+    return bounded_int(request.GET.get("year"), 2000, this + 1, default=this)
 
 
 def _years() -> list[int]:
     this = timezone.localdate().year
     return list(range(this + 1, this - 6, -1))
-
-
-def _docx(body: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def _township_choices(request: HttpRequest) -> list[Organization]:
@@ -486,7 +477,7 @@ def notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
         # Without ?kind= the notice of the case's next 公示.
         kind = "candidate" if case.stage <= 3 else "admission" if case.stage == 4 else "conversion"
     body = notice_docx(case, kind, list(selectors.case_steps(case)), timezone.localdate())
-    return _docx(body, f"{case.name}{NOTICES[kind][0]}公示.docx")
+    return docx_response(f"{case.name}{NOTICES[kind][0]}公示.docx", body)
 
 
 @require_GET
@@ -497,7 +488,7 @@ def record_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
         for n in case.admission_forms.order_by("number")
     ]
     body = record_docx(case, list(selectors.case_steps(case)), numbers)
-    return _docx(body, f"{case.name}发展党员纪实表.docx")
+    return docx_response(f"{case.name}发展党员纪实表.docx", body)
 
 
 @require_GET
@@ -508,7 +499,7 @@ def review_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     case = selectors.get_case(request.user, pk)
     body = review_docx(case, list(selectors.case_steps(case)))
-    return _docx(body, f"{case.name}政治审查记录.docx")
+    return docx_response(f"{case.name}政治审查记录.docx", body)
 
 
 # --- documents as PDF (same access and data as the .docx views above) ----------------------------

@@ -7,7 +7,6 @@ import tempfile
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -16,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from zugong.core.downloads import XLSX_CONTENT_TYPE, name_download
 from zugong.core.exports import Exporter, register_exporter
 from zugong.core.ids import mask_id_number
 from zugong.life.appraisal_selectors import Report, ReportRow, attach_counts
@@ -231,8 +231,7 @@ def report_response(report: Report, *, unit: str) -> FileResponse:
     response = FileResponse(
         tmp,
         as_attachment=True,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
-    name = f"民主评议党员情况（第八表）-{report.org.name}-{report.year}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    name_download(response, f"民主评议党员情况（第八表）-{report.org.name}-{report.year}.xlsx")
     return response

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zugong.accounts.models import User
 from zugong.core.documents import pdf_response
+from zugong.core.downloads import docx_response
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
@@ -478,13 +478,7 @@ def letter_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     t = selectors.get_transfer(request.user, pk)
     if not t.letter_number or t.kind == TransferKind.IN or t.member_id is None:
         raise Http404("该转接尚未开具介绍信")
-    response = HttpResponse(
-        letter_docx(t),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    name = f"组织关系介绍信-{t.subject_name}-{t.letter_number}.docx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return docx_response(f"组织关系介绍信-{t.subject_name}-{t.letter_number}.docx", letter_docx(t))
 
 
 @require_GET

@@ -7,12 +7,11 @@ printing and archiving as-is, in the fonts of fonts-noto-cjk (no network, no ext
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-PDF_CONTENT_TYPE = "application/pdf"
+from zugong.core.downloads import PDF_CONTENT_TYPE, name_download
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:
@@ -52,8 +51,7 @@ def pdf_response(filename: str, data: bytes, *, inline: bool = False) -> HttpRes
     if not filename.lower().endswith(".pdf"):
         filename = f"{filename}.pdf"
     response = HttpResponse(data, content_type=PDF_CONTENT_TYPE)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    name_download(response, filename, inline=inline)
     return response
 
 

@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote
 
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+
+from zugong.core.downloads import XLSX_CONTENT_TYPE, name_download
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,10 @@ def xlsx_response(
     response = FileResponse(
         tmp,
         as_attachment=True,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(f'{filename}-{stamp}.xlsx')}"
-    )
+    name_download(response, f"{filename}-{stamp}.xlsx")
     return response
 
 

@@ -6,7 +6,6 @@ import io
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,11 +13,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from zugong.core.downloads import XLSX_CONTENT_TYPE, name_download
 from zugong.core.imports import runner, workbooks
 from zugong.core.imports.readers import ImportFileError
 from zugong.core.imports.spec import ImportSpec, all_specs, get_spec
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
 
 
@@ -39,11 +38,6 @@ def _spec(kind: str) -> ImportSpec:
         return get_spec(kind)
     except KeyError:
         raise Http404("没有这种导入") from None
-
-
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _index(
@@ -73,8 +67,8 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     buffer = io.BytesIO()
     workbooks.build_template(spec, buffer)
     buffer.seek(0)
-    response = FileResponse(buffer, content_type=XLSX)
-    return _attachment(response, f"{spec.title}导入模板.xlsx")
+    response = FileResponse(buffer, content_type=XLSX_CONTENT_TYPE)
+    return name_download(response, f"{spec.title}导入模板.xlsx")
 
 
 @require_POST
@@ -126,5 +120,5 @@ def error_file(request: HttpRequest, pk: int) -> HttpResponse:
     record = runner.get_job(request.user, pk)
     if not record.error_file:
         raise Http404("该导入没有标注错误的表格")
-    response = FileResponse(record.error_file.open("rb"), content_type=XLSX)
-    return _attachment(response, record.error_file.name.rsplit("/", 1)[-1])
+    response = FileResponse(record.error_file.open("rb"), content_type=XLSX_CONTENT_TYPE)
+    return name_download(response, record.error_file.name.rsplit("/", 1)[-1])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zugong.core.downloads import docx_response, name_download
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
@@ -338,8 +338,7 @@ def meeting_file_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("附件文件已不存在") from None
     inline = item.kind == FileKind.PHOTO and request.GET.get("inline") == "1"
     response = FileResponse(handle, content_type=item.content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(item.original_name)}"
+    name_download(response, item.original_name, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -358,13 +357,7 @@ def meeting_file_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting(request.user, pk)
     body = meeting_docx(meeting, list(selectors.attendances(meeting)))
-    response = HttpResponse(
-        body,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    name = f"{meeting.held_on:%Y%m%d}{meeting.meeting_type.name}记录.docx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return docx_response(f"{meeting.held_on:%Y%m%d}{meeting.meeting_type.name}记录.docx", body)
 
 
 urlpatterns = [
