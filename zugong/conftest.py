@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zugong.accounts.models import Role, User
+from zugong.cadres.models import Unit, UnitKind
+from zugong.cadres.unit_services import create_unit
 from zugong.core.ids import id_check_char
 from zugong.core.models import CodeItem
 from zugong.members.models import Member, MemberType
@@ -157,18 +159,50 @@ ROLE_ANCHORS = {
     Role.COMMITTEE_ADMIN: "town_a",
     Role.BRANCH_ADMIN: "branch_a1",
     Role.LEADER: "county",
+    Role.CADRE_OFFICER: "county",
+}
+# The cadre side's anchors (User.anchor_unit); roles not listed see no cadre data.
+ROLE_UNIT_ANCHORS = {
+    Role.SYSTEM_ADMIN: "county",
+    Role.CADRE_OFFICER: "county",
+    Role.LEADER: "town_a",
 }
 
 
+@dataclass
+class UnitTree:
+    county: Unit
+    town_a: Unit
+    dept: Unit
+    town_b: Unit
+    other_county: Unit
+
+
 @pytest.fixture
-def users(tree: Tree) -> dict[str, User]:
+def unit_tree(db: None) -> UnitTree:
+    county = create_unit(actor=None, parent=None, name="示范县", kind=UnitKind.COUNTY)
+    town_a = create_unit(
+        actor=None, parent=county, name="城关镇", kind=UnitKind.TOWNSHIP, grade="正科级"
+    )
+    dept = create_unit(actor=None, parent=county, name="县财政局", grade="正科级")
+    town_b = create_unit(
+        actor=None, parent=county, name="河口镇", kind=UnitKind.TOWNSHIP, grade="正科级"
+    )
+    other = create_unit(actor=None, parent=None, name="邻县", kind=UnitKind.COUNTY)
+    return UnitTree(county, town_a, dept, town_b, other)
+
+
+@pytest.fixture
+def users(tree: Tree, unit_tree: UnitTree) -> dict[str, User]:
     accounts = {}
     for role, anchor in ROLE_ANCHORS.items():
+        unit_anchor = ROLE_UNIT_ANCHORS.get(role)
         accounts[role] = User.objects.create_user(
             username=f"u_{role}",
             password="Zugong@2026",
             role=role,
             anchor_org=getattr(tree, anchor),
+            anchor_unit=getattr(unit_tree, unit_anchor) if unit_anchor else None,
             full_name=f"测试{Role(role).label}",
             is_staff=role == Role.SYSTEM_ADMIN,
             is_superuser=role == Role.SYSTEM_ADMIN,

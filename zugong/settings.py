@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zugong.dues",
     "zugong.development",
     "zugong.transfers",
+    "zugong.cadres",
     "zugong.dashboard",
     "zugong.demo",
 ]

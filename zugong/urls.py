@@ -14,6 +14,7 @@ urlpatterns = [
     path("dues/", include("zugong.dues.urls")),
     path("development/", include("zugong.development.urls")),
     path("transfers/", include("zugong.transfers.urls")),
+    path("cadres/", include("zugong.cadres.urls")),
     path("imports/", include("zugong.core.imports.urls")),
     path("admin/", admin.site.urls),
 ]

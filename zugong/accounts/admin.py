@@ -6,17 +6,28 @@ from zugong.accounts.models import SensitiveAccess, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "anchor_org", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "anchor_org",
+        "anchor_unit",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]
-    autocomplete_fields = ["anchor_org"]
+    autocomplete_fields = ["anchor_org", "anchor_unit"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("组工角色与管理范围", {"fields": ("full_name", "role", "anchor_org", "phone")}),
+        (
+            "组工角色与管理范围",
+            {"fields": ("full_name", "role", "anchor_org", "anchor_unit", "phone")},
+        ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        ("组工角色与管理范围", {"fields": ("full_name", "role", "anchor_org")}),
+        ("组工角色与管理范围", {"fields": ("full_name", "role", "anchor_org", "anchor_unit")}),
     )
 
 

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     COMMITTEE_ADMIN = "committee_admin", "党（工）委管理员"
     BRANCH_ADMIN = "branch_admin", "党支部书记/管理员"
     LEADER = "leader", "领导（只读）"
+    CADRE_OFFICER = "cadre_officer", "干部科"
 
 
 WRITER_ROLES = frozenset(
@@ -21,6 +22,8 @@ WRITER_ROLES = frozenset(
 )
 # Roles that shape the tree (create, move, dissolve organizations, edit 班子).
 STRUCTURE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN})
+# Roles that write cadre archives, 职数 and 选拔任用纪实 within their unit subtree (anchor_unit).
+CADRE_WRITER_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.CADRE_OFFICER})
 # Roles that report member data upward and so export it unmasked.
 UNMASKED_EXPORT_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN})
 
@@ -48,6 +51,17 @@ class User(AbstractUser):
         verbose_name="所辖组织",
         help_text="账号只能看到并管理该组织及其下级组织",
     )
+    # The cadre side has its own tree (单位): a 干部科 account sees the cadres of this unit's
+    # subtree; an account without it sees no cadre data at all, whatever its party-side role.
+    anchor_unit = models.ForeignKey(
+        "cadres.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="anchored_users",
+        verbose_name="所辖单位（干部）",
+        help_text="账号只能看到并管理该单位及其下级单位的干部",
+    )
     phone = models.CharField("手机号", max_length=20, blank=True)
 
     class Meta:
@@ -66,6 +80,17 @@ class User(AbstractUser):
             return Scope(path=None, label="（未设置所辖组织）")
         org = self.anchor_org
         return Scope(path=org.path, label=org.name)
+
+    @property
+    def cadre_scope(self) -> Scope:
+        if self.anchor_unit_id is None:
+            return Scope(path=None, label="（未设置所辖单位）")
+        unit = self.anchor_unit
+        return Scope(path=unit.path, label=unit.name)
+
+    @property
+    def can_write_cadres(self) -> bool:
+        return self.role in CADRE_WRITER_ROLES
 
     @property
     def can_write(self) -> bool:

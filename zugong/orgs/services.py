@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Value
 from django.db.models.functions import Concat, Length, Substr
 
@@ -63,10 +64,11 @@ def _decode_segment(segment: str) -> int:
     return value
 
 
-def next_child_path(parent: Organization | None) -> str:
+def next_child_path(parent: Any | None, model: type[models.Model] = Organization) -> str:
+    """The next free path under `parent` in any materialized-path tree (`path`, `depth`)."""
     prefix = parent.path if parent else ""
     depth = (parent.depth if parent else 0) + 1
-    last = Organization.objects.filter(path__startswith=prefix, depth=depth).aggregate(
+    last = model.objects.filter(path__startswith=prefix, depth=depth).aggregate(
         m=Max("path")
     )["m"]
     number = _decode_segment(last[-PATH_STEP:]) + 1 if last else 1

@@ -17,9 +17,13 @@ ROLES = [
     Role.COMMITTEE_ADMIN,
     Role.BRANCH_ADMIN,
     Role.LEADER,
+    Role.CADRE_OFFICER,
 ]
 STRUCTURE = {Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN}
 WRITERS = STRUCTURE | {Role.BRANCH_ADMIN}
+# The cadre side (zugong.cadres): accounts with a unit anchor read, the 干部科 writes.
+CADRE_READERS = {Role.SYSTEM_ADMIN, Role.CADRE_OFFICER, Role.LEADER}
+CADRE_WRITERS = {Role.SYSTEM_ADMIN, Role.CADRE_OFFICER}
 
 
 @dataclass

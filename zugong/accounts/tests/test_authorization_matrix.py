@@ -38,6 +38,13 @@ APP_MATRICES = [
     "zugong.dues.tests.matrix",
     "zugong.development.tests.matrix",
     "zugong.transfers.tests.matrix",
+    # The cadre side: matrix_base builds the units and cadres the other modules use.
+    "zugong.cadres.tests.matrix_base",
+    "zugong.cadres.tests.matrix_units",
+    "zugong.cadres.tests.matrix_archive",
+    "zugong.cadres.tests.matrix_lrmx",
+    "zugong.cadres.tests.matrix_growth",
+    "zugong.cadres.tests.matrix_selection",
 ]
 
 
@@ -76,7 +83,7 @@ def objects(tree: Tree, users) -> Objects:
     for role in ROLES:
         o.org_in[role] = tree.branch_a1.pk
         o.member_in[role] = in_a1.pk
-    for role in (Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.LEADER):
+    for role in (Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.LEADER, Role.CADRE_OFFICER):
         o.org_out[role], o.member_out[role] = tree.other_branch.pk, elsewhere.pk
     o.org_out[Role.COMMITTEE_ADMIN], o.member_out[Role.COMMITTEE_ADMIN] = (
         tree.branch_b1.pk,

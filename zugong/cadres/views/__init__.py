@@ -1,0 +1,1 @@
+"""干部 pages, one module per part, each with its own urlpatterns (see zugong/cadres/urls.py)."""
