@@ -197,6 +197,8 @@ ZUGONG_IMPORT_MAX_BYTES = int(os.environ.get("ZUGONG_IMPORT_MAX_BYTES", str(50 *
 # Imports with more rows than this run as a background task with a progress bar.
 ZUGONG_IMPORT_TASK_THRESHOLD = int(os.environ.get("ZUGONG_IMPORT_TASK_THRESHOLD", "2000"))
 ZUGONG_LIST_PAGE_SIZE = 50
+# At most this many 任免审批表 in one batch export (a PDF of 500 cadres is 1,000 pages).
+ZUGONG_CADRE_BATCH_LIMIT = int(os.environ.get("ZUGONG_CADRE_BATCH_LIMIT", "500"))
 
 if os.environ.get("REDIS_URL"):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.rq.RQBackend", "QUEUES": ["default"]}}

@@ -16,11 +16,13 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.section import Section
 from docx.shared import Cm, Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
+from lxml import etree
 
 from zugong.cadres.adform.layout import (
     CELL_PADDING_TW,
@@ -142,31 +144,19 @@ def _declare_title_font(document: Document) -> None:
     宋体 instead of whatever Word would pick for an unknown east-Asian font.
     """
     for part in document.part.package.iter_parts():
-        if part.partname == "/word/fontTable.xml":
-            from docx.opc.part import XmlPart
-
-            if isinstance(part, XmlPart):
-                root = part.element
-            else:  # plain Part: parse, edit and store its blob
-                from docx.oxml.parser import parse_xml
-
-                root = parse_xml(part.blob)
-            font = OxmlElement("w:font")
-            font.set(qn("w:name"), TITLE_FONT)
-            alt = OxmlElement("w:altName")
-            alt.set(qn("w:val"), BODY_FONT)
-            charset = OxmlElement("w:charset")
-            charset.set(qn("w:val"), "86")  # GB2312
-            family = OxmlElement("w:family")
-            family.set(qn("w:val"), "script")
-            for child in (alt, charset, family):
-                font.append(child)
-            root.append(font)
-            if not isinstance(part, XmlPart):
-                from lxml import etree
-
-                part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-            return
+        if part.partname != "/word/fontTable.xml":
+            continue
+        # python-docx loads this part as plain bytes: parse, add the entry, store it back.
+        root = parse_xml(part.blob)
+        font = OxmlElement("w:font")
+        font.set(qn("w:name"), TITLE_FONT)
+        for tag, value in (("altName", BODY_FONT), ("charset", "86"), ("family", "auto")):
+            child = OxmlElement(f"w:{tag}")  # charset 86 (hex) = GB2312
+            child.set(qn("w:val"), value)
+            font.append(child)
+        root.append(font)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return
 
 
 def _page_setup(section: Section, margins_tw: tuple[int, int, int, int]) -> None:
@@ -303,7 +293,9 @@ def _add_form_table(document: Document, form: FormTable, layout: AdformLayout) -
             bottom_right = table.cell(
                 row_index + form_cell.row_span - 1, form_cell.col + form_cell.col_span - 1
             )
-            cell = top_left.merge(bottom_right) if top_left._tc is not bottom_right._tc else top_left
+            cell = (
+                top_left.merge(bottom_right) if top_left._tc is not bottom_right._tc else top_left
+            )
             placed.append((cell, form_cell))
     _set_cell_widths(table, form.columns_tw)
     for cell, form_cell in placed:

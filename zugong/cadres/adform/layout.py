@@ -32,9 +32,7 @@ from zugong.cadres.lrmx.record import FamilyMember, LrmxRecord
 PAGE1_COLUMNS: tuple[int, ...] = (784, 236, 1305, 1063, 1302, 1315, 1330, 2058)
 PAGE1_ROW_HEIGHTS: tuple[int, ...] = (709, 692, 680, 709, 346, 346, 346, 346, 709, 709, 709, 7133)
 PAGE2_COLUMNS: tuple[int, ...] = (742, 1092, 1274, 1145, 535, 315, 469, 3849)
-PAGE2_ROW_HEIGHTS: tuple[int, ...] = (
-    (1418, 1021, 1361, 646) + (697,) * 7 + (1332, 541, 2019)
-)
+PAGE2_ROW_HEIGHTS: tuple[int, ...] = (1418, 1021, 1361, 646) + (697,) * 7 + (1332, 541, 2019)
 # Page margins (top, right, bottom, left) of the two sections, cadres.md §2.
 PAGE1_MARGINS_TW: tuple[int, int, int, int] = (629, 1134, 680, 1247)
 PAGE2_MARGINS_TW: tuple[int, int, int, int] = (1588, 1134, 567, 1191)
@@ -309,7 +307,8 @@ def resume_paragraphs(resume: str) -> tuple[list[Paragraph], bool]:
     """Entries as paragraphs with the date column split off; True when any line is dated.
 
     Lines starting with `（` (the `（其间：…）` sub-entries) start at the hanging position of their
-    own; other undated lines continue the entry before them (wrapped text in the file).
+    own; other undated lines continue the entry before them (wrapped text in the file). A resume
+    without any dated line is free text: one paragraph per line, no hanging indent.
     """
     paragraphs: list[Paragraph] = []
     dated = False
@@ -323,7 +322,8 @@ def resume_paragraphs(resume: str) -> tuple[list[Paragraph], bool]:
             start = format_month(re.sub(r"\s", "", match.group(1)))
             end = format_month(re.sub(r"\s", "", match.group(2))) if match.group(2) else ""
             paragraphs.append(Paragraph(match.group(3).strip(), lead=f"{start}--{end}"))
-        elif line.startswith(("（", "(")) or not paragraphs:
+        elif line.startswith(("（", "(")) or not dated:
+            # A sub-entry, or free text before any dated entry: a paragraph of its own.
             paragraphs.append(Paragraph(line, hanging=True))
         else:
             previous = paragraphs[-1]
@@ -355,9 +355,7 @@ def _label(key: str, col: int, text: str, span: int = 1, rows: int = 1) -> FormC
 def _value(
     key: str, col: int, paragraphs: list[Paragraph], span: int = 1, rows: int = 1, **style: object
 ) -> FormCell:
-    return FormCell(
-        key=key, col=col, paragraphs=paragraphs, col_span=span, row_span=rows, **style
-    )  # type: ignore[arg-type]
+    return FormCell(key=key, col=col, paragraphs=paragraphs, col_span=span, row_span=rows, **style)  # type: ignore[arg-type]
 
 
 def _unique_lines(*texts: str) -> list[Paragraph]:
@@ -538,7 +536,9 @@ def _page2(record: LrmxRecord, reference: tuple[int, int]) -> FormTable:
         [_value("reporting_date", 1, _lines("年　　月　　日　　"), span=7, align="right")],
         [
             _label("approval_label", 0, "审意\n批　\n机　\n关见"),
-            _value("approval", 1, _lines("（盖章）　　", "年　　月　　日　　", ""), span=4, **stamp),
+            _value(
+                "approval", 1, _lines("（盖章）　　", "年　　月　　日　　", ""), span=4, **stamp
+            ),
             _label("administrative_label", 5, "行任\n政免\n机意\n关见", span=2),
             _value("administrative", 7, _lines("（盖章）　　", "年　　月　　日　　", ""), **stamp),
         ],
@@ -601,7 +601,12 @@ def photo_for_print(data: bytes) -> tuple[bytes | None, str]:
                 box = ((width - new_width) // 2, 0, (width - new_width) // 2 + new_width, height)
             else:  # too tall: cut top and bottom equally
                 new_height = round(width / target)
-                box = (0, (height - new_height) // 2, width, (height - new_height) // 2 + new_height)
+                box = (
+                    0,
+                    (height - new_height) // 2,
+                    width,
+                    (height - new_height) // 2 + new_height,
+                )
             cropped = image.convert("RGB").crop(box)
             out = io.BytesIO()
             cropped.save(out, format="JPEG", quality=92)

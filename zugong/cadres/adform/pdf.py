@@ -42,7 +42,9 @@ def render_pdf_layouts(layouts: list[AdformLayout]) -> bytes:
 
 def print_context(layouts: list[AdformLayout]) -> dict[str, Any]:
     return {
-        "doc_title": "干部任免审批表" if len(layouts) != 1 else f"干部任免审批表（{layouts[0].name}）",
+        "doc_title": "干部任免审批表"
+        if len(layouts) != 1
+        else f"干部任免审批表（{layouts[0].name}）",
         "forms": [_form_view(layout) for layout in layouts],
         "title_chars": list(TITLE),
         "title_pt": TITLE_PT,
@@ -65,10 +67,18 @@ def _form_view(layout: AdformLayout) -> dict[str, Any]:
     return {
         "name": layout.name,
         "pages": [
-            {"css_class": "page1", "title": True, "after": False,
-             "table": _table_view(layout.page1, photo_uri)},
-            {"css_class": "page2", "title": False, "after": True,
-             "table": _table_view(layout.page2, photo_uri)},
+            {
+                "css_class": "page1",
+                "title": True,
+                "after": False,
+                "table": _table_view(layout.page1, photo_uri),
+            },
+            {
+                "css_class": "page2",
+                "title": False,
+                "after": True,
+                "table": _table_view(layout.page2, photo_uri),
+            },
         ],  # fmt: skip
         "filled_by_line": layout.filled_by_line,
         "notes": layout.notes,

@@ -34,6 +34,7 @@ from zugong.cadres.models.growth import (
     ReserveEntry,
     TrackingNote,
 )
+from zugong.cadres.models.jobs import CadreFileJob
 from zugong.cadres.models.selection import (
     SELECTION_STEP_ORDER,
     PublicNotice,
@@ -68,6 +69,7 @@ __all__ = [
     "Assignment",
     "AssignmentKind",
     "Cadre",
+    "CadreFileJob",
     "CadreIdentity",
     "CadreStatus",
     "Education",

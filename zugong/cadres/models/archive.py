@@ -100,8 +100,9 @@ class Cadre(TimeStamped):
         related_name="cadre_records",
         verbose_name="党员档案",
     )
-    # LRMX elements this version does not know, written back on export (list of dicts).
-    lrmx_extra = models.JSONField("LRMX其他元素", default=list, blank=True, editable=False)
+    # From the last LRMX import, written back on export: {"unknown": [{"after", "xml"}, ...],
+    # "retirement_month": ..., "pre_reform_age_limit": ...} (cadres.md §1.2, §1.4).
+    lrmx_extra = models.JSONField("LRMX其他元素", default=dict, blank=True, editable=False)
     lrmx_version = models.CharField("LRMX版本", max_length=20, blank=True)
     note = models.TextField("备注", blank=True)
     history = HistoricalRecords(

@@ -22,6 +22,8 @@ class ReserveEntry(TimeStamped):
     target_level = models.CharField("储备层次", max_length=16, choices=PostLevel.choices)
     entered_on = models.DateField("入库日期")
     recommended_by = models.CharField("推荐方式", max_length=100, blank=True)
+    # Entry outside the criteria (age, 年度考核) is allowed only with the reason recorded here.
+    exception_reason = models.CharField("不符合入库条件的入库理由", max_length=200, blank=True)
     left_on = models.DateField("出库日期", null=True, blank=True)
     left_reason = models.CharField("出库原因", max_length=200, blank=True)
     unit_path = models.CharField(max_length=255, editable=False)

@@ -13,9 +13,7 @@ def sample_photo(width: int = 376, height: int = 460, fmt: str = "JPEG") -> byte
     """A plain passport-style picture: blue background, a grey head and shoulders."""
     image = Image.new("RGB", (width, height), (60, 110, 190))
     draw = ImageDraw.Draw(image)
-    draw.ellipse(
-        (width * 0.3, height * 0.15, width * 0.7, height * 0.55), fill=(235, 205, 180)
-    )
+    draw.ellipse((width * 0.3, height * 0.15, width * 0.7, height * 0.55), fill=(235, 205, 180))
     draw.rectangle((width * 0.15, height * 0.6, width * 0.85, height), fill=(40, 40, 40))
     out = io.BytesIO()
     image.save(out, format=fmt)
@@ -107,7 +105,9 @@ def overfull_record() -> LrmxRecord:
     record.rewards = "；".join(
         f"{2000 + i}.12，经青山县委批准，授予“优秀共产党员”称号并记三等功" for i in range(12)
     )
-    record.current_post = "青山县委常委、组织部部长，县委党校校长，县委编办主任，县人才工作领导小组办公室主任"
+    record.current_post = (
+        "青山县委常委、组织部部长，县委党校校长，县委编办主任，县人才工作领导小组办公室主任"
+    )
     record.family = [
         FamilyMember(
             f"亲属{i + 1}", f"成员{i + 1}", f"{1950 + i * 3}01", "群众", "青山县某单位职工"
