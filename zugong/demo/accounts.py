@@ -29,6 +29,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("dongguan", "陈静", Role.COMMITTEE_ADMIN, "dongguan"),
     DemoAccount("zhibu", "张国强", Role.BRANCH_ADMIN, "branch"),
     DemoAccount("lingdao", "刘志明", Role.LEADER, "county"),
+    # The 干部科: reads the party side like a leader, writes cadre archives (anchor_unit).
+    DemoAccount("ganbu", "赵敏", Role.CADRE_OFFICER, "county"),
 )
 
 

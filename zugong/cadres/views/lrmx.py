@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
 
 from zugong.cadres import lrmx_services
 from zugong.cadres.adform import adform_docx, adform_pdf
@@ -81,6 +81,13 @@ def lrmx_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def file_jobs(request: HttpRequest) -> HttpResponse:
+    require_cadre_reader(request)
+    jobs = CadreFileJob.objects.filter(created_by=request.user)[:50]
+    return render(request, "cadres/lrmx/jobs.html", {"jobs": jobs})
+
+
+@require_GET
 def file_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     items = job.items or []
@@ -106,10 +113,12 @@ def file_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def lrmx_apply(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     require_cadre_writer(request)
+    if request.method == "GET":  # the confirm button lives on the job page
+        return redirect("cadres:file_job", pk=job.pk)
     try:
         lrmx_services.confirm_lrmx_import(user=request.user, job=job)
     except ValidationError as exc:
@@ -117,10 +126,12 @@ def lrmx_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cadres:file_job", pk=job.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def lrmx_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     require_cadre_writer(request)
+    if request.method == "GET":
+        return redirect("cadres:file_job", pk=job.pk)
     try:
         lrmx_services.cancel_lrmx_import(job=job)
     except ValidationError as exc:
@@ -141,10 +152,12 @@ def file_job_download(request: HttpRequest, pk: int) -> HttpResponse:
     return name_download(response, job.original_name)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def batch_export(request: HttpRequest) -> HttpResponse:
     """Start a batch export of the cadres ticked on the list (ids), or of a whole unit subtree."""
     require_cadre_reader(request)
+    if request.method == "GET":  # started from the list's buttons; the jobs are listed here
+        return redirect("cadres:file_jobs")
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
     unit = request.POST.get("unit", "")
     if not ids and unit.isdigit():
@@ -162,7 +175,7 @@ def batch_export(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect(request.POST.get("next") or reverse("cadres:lrmx_import"))
+        return redirect("cadres:file_jobs")
     return redirect("cadres:file_job", pk=job.pk)
 
 
@@ -190,6 +203,7 @@ def cadre_adform_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("lrmx/import/", lrmx_import, name="lrmx_import"),
+    path("files/", file_jobs, name="file_jobs"),
     path("files/<int:pk>/", file_job, name="file_job"),
     path("files/<int:pk>/progress/", file_job_progress, name="file_job_progress"),
     path("files/<int:pk>/apply/", lrmx_apply, name="lrmx_apply"),

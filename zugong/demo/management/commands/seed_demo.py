@@ -76,6 +76,7 @@ class Command(BaseCommand):
     def _seed_records(self, today: date, seed: int) -> None:
         """A year of 组织生活, 民主评议, 党费 and transfers with realistic gaps, each part in one
         transaction."""
+        from zugong.cadres.demo import seed_cadre_side
         from zugong.development.demo import seed_development
         from zugong.dues.demo import seed_dues
         from zugong.life.demo_appraisal import seed_appraisals
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             # After the dues: members who owe dues are not picked for transfers out of the county.
             ("组织关系转接", seed_transfers),
             ("发展党员", seed_development),
+            ("干部", seed_cadre_side),
         ]
         for label, seed_part in parts:
             started = time.perf_counter()
