@@ -7,7 +7,6 @@ confirmed there, (九)–(十五) best knowledge, marked unconfirmed and editabl
 
 from __future__ import annotations
 
-
 # (code, name, track, order, equivalent level, 级别 high, 级别 low)
 RANKS: tuple[tuple[str, str, str, int, str, int | None, int | None], ...] = (
     ("leader_county_chief", "县处级正职", "leadership", 4, "county_chief", 12, 18),
