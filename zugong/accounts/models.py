@@ -28,6 +28,16 @@ CADRE_WRITER_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.CADRE_OFFICER})
 UNMASKED_EXPORT_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN})
 
 
+# Findings about cadre-side records (zugong.cadres) store their unit path behind this prefix:
+# unit paths and party-organization paths share one alphabet, so a bare unit path could fall
+# inside a party account's subtree.
+CADRE_FINDING_PREFIX = "unit:"
+
+
+def cadre_finding_path(unit_path: str) -> str:
+    return f"{CADRE_FINDING_PREFIX}{unit_path}"
+
+
 @dataclass(frozen=True)
 class Scope:
     """The subtree an account may see: every path starting with `path`; None sees nothing."""
@@ -87,6 +97,15 @@ class User(AbstractUser):
             return Scope(path=None, label="（未设置所辖单位）")
         unit = self.anchor_unit
         return Scope(path=unit.path, label=unit.name)
+
+    @property
+    def finding_paths(self) -> list[str]:
+        """The path prefixes of the findings this account may see: its party subtree, and its
+        unit subtree (prefixed) when it has one."""
+        paths = [self.scope.path] if self.scope.path is not None else []
+        if self.cadre_scope.path is not None:
+            paths.append(cadre_finding_path(self.cadre_scope.path))
+        return paths
 
     @property
     def can_write_cadres(self) -> bool:

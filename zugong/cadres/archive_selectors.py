@@ -13,6 +13,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from zugong.accounts.models import User
 from zugong.cadres.models import (
@@ -284,8 +285,6 @@ def recent_assessment_text(rows: list[AnnualAssessment], years: int = 3) -> str:
 
 def get_child(cadre: Cadre, model: type, rid: int) -> Any:
     """A child record of this cadre (the cadre is already scope-checked), or 404."""
-    from django.http import Http404
-
     record = model.objects.filter(cadre=cadre, pk=rid).first()
     if record is None:
         raise Http404("没有找到该记录")

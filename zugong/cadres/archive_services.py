@@ -8,6 +8,7 @@ of rules. Errors are ValidationErrors whose messages name the field and the rule
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -221,51 +222,56 @@ def update_cadre(*, actor: User | None, cadre: Cadre, **fields: Any) -> Cadre:
     return cadre
 
 
-def _prepare_photo(uploaded: UploadedFile) -> ContentFile:
+def prepare_photo(data: bytes, name: str = "照片") -> ContentFile:
     """JPEG/PNG ≤ 2 MB, recognized by content, re-encoded so that EXIF/GPS data is dropped."""
     # The meeting uploads already know how to sniff and re-encode an image: reuse them.
     from zugong.life.uploads import _reencode, sniff
 
-    size = uploaded.size or 0
+    size = len(data)
     if size == 0:
         raise ValidationError({"photo": "照片：文件是空的。"})
     if size > PHOTO_MAX_BYTES:
         raise ValidationError(
             {"photo": f"照片：文件大小{size / 1024 / 1024:.1f}MB，超过2MB的上限。"}
         )
-    uploaded.seek(0)
-    data = uploaded.read()
     kind = sniff(data[:16])
     if kind not in ("jpeg", "png"):
         raise ValidationError(
             {"photo": "照片：文件内容不是JPG或PNG图片（按文件内容识别，与扩展名无关）。"}
         )
     try:
-        body = _reencode(data, "JPEG" if kind == "jpeg" else "PNG", uploaded.name or "照片")
+        body = _reencode(data, "JPEG" if kind == "jpeg" else "PNG", name)
     except ValidationError:
         raise ValidationError(
             {"photo": "照片：图片已损坏、无法识别或尺寸过大，请重新导出后上传。"}
         ) from None
-    return ContentFile(body, name="photo.jpg" if kind == "jpeg" else "photo.png")
+    ext = ".jpg" if kind == "jpeg" else ".png"
+    return ContentFile(body, name=f"{uuid.uuid4().hex}{ext}")
 
 
 @transaction.atomic
 def set_photo(*, actor: User | None, cadre: Cadre, uploaded: UploadedFile) -> Cadre:
-    content = _prepare_photo(uploaded)
-    return set_photo_bytes(actor=actor, cadre=cadre, content=content)
+    """A photo uploaded on the page."""
+    if (uploaded.size or 0) > PHOTO_MAX_BYTES:
+        # Refuse before reading a large upload into memory.
+        size = uploaded.size or 0
+        raise ValidationError(
+            {"photo": f"照片：文件大小{size / 1024 / 1024:.1f}MB，超过2MB的上限。"}
+        )
+    uploaded.seek(0)
+    return set_photo_data(actor=actor, cadre=cadre, data=uploaded.read(), name=uploaded.name or "")
 
 
 @transaction.atomic
-def set_photo_bytes(*, actor: User | None, cadre: Cadre, content: ContentFile) -> Cadre:
-    """Store already-checked image bytes (the LRMX import passes its decoded photo here)."""
-    import uuid
-
+def set_photo_data(*, actor: User | None, cadre: Cadre, data: bytes, name: str = "照片") -> Cadre:
+    """Check, re-encode and store photo bytes (the LRMX import passes its decoded photo here)."""
+    content = prepare_photo(data, name)
     old = cadre.photo.name if cadre.photo else ""
-    ext = ".png" if (content.name or "").endswith(".png") else ".jpg"
     cadre._history_user = actor  # type: ignore[attr-defined]
-    cadre.photo.save(f"{uuid.uuid4().hex}{ext}", content, save=True)
+    cadre.photo.save(content.name, content, save=True)
     if old:
-        transaction.on_commit(lambda: cadre.photo.storage.delete(old))
+        storage = cadre.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
     return cadre
 
 

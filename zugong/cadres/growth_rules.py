@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 
+from zugong.accounts.models import cadre_finding_path
 from zugong.cadres.models import (
     Adjustment,
     AnnualAssessment,
@@ -39,7 +41,6 @@ ADJUSTMENT_KIND = "cadre_adjustment"
 # Cadre findings carry the unit path behind this prefix: unit paths and party-organization paths
 # are built alike ("0001…"), and the party side's to-do lists select findings by org_path prefix —
 # without it a 党委 account would see cadre findings of the unit with the same path.
-FINDING_PATH_PREFIX = "unit:"
 
 YOUNG_CADRE_STANDARD = Citation("各地优秀年轻干部标准，待核实")
 ASSESSMENT_CITATION = Citation("公务员考核规定", "年度考核等次（cadres.md §3.4）")
@@ -80,10 +81,6 @@ def fmt(d: date) -> str:
 def age_on(birth: date, on: date) -> int:
     """Full years (周岁) on a date."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def finding_path(unit_path: str) -> str:
-    return f"{FINDING_PATH_PREFIX}{unit_path}"
 
 
 # --- parameters shared by the reserve pool and the statistics ------------------------------------
@@ -161,7 +158,7 @@ register_subject_kind(
     SubjectKind(
         name=RESERVE_KIND,
         label=lambda e: e.cadre.name,
-        org_path=lambda e: finding_path(e.unit_path),
+        org_path=lambda e: cadre_finding_path(e.unit_path),
         preload=_reserve_preload,
         queryset=lambda: ReserveEntry.objects.filter(left_on__isnull=True).select_related("cadre"),
         title="优秀年轻干部库",
@@ -231,13 +228,19 @@ def _assignment_preload(ctx: RuleContext, assignments: Sequence[Assignment]) -> 
     )
 
 
+def _assignments_to_track() -> QuerySet[Assignment]:
+    """Assignments still running today (an end date in the future included)."""
+    running = Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate())
+    return Assignment.objects.filter(running).select_related("cadre")
+
+
 register_subject_kind(
     SubjectKind(
         name=ASSIGNMENT_KIND,
         label=lambda a: f"{a.cadre.name}（{a.place}）",
-        org_path=lambda a: finding_path(a.unit_path),
+        org_path=lambda a: cadre_finding_path(a.unit_path),
         preload=_assignment_preload,
-        queryset=lambda: Assignment.objects.filter(ended_on__isnull=True).select_related("cadre"),
+        queryset=_assignments_to_track,
         url_name="cadres:assignment_detail",
         title="一线历练",
     )
@@ -286,7 +289,7 @@ register_subject_kind(
     SubjectKind(
         name=ADJUSTMENT_KIND,
         label=lambda a: a.cadre.name,
-        org_path=lambda a: finding_path(a.unit_path),
+        org_path=lambda a: cadre_finding_path(a.unit_path),
         queryset=lambda: Adjustment.objects.filter(
             impact_until__isnull=False, reused_on__isnull=True
         ).select_related("cadre"),

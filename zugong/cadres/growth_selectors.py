@@ -90,8 +90,7 @@ def reserve_entries(user: User, f: ReserveFilters) -> QuerySet[ReserveEntry]:
         qs = qs.filter(left_on__isnull=False)
     qs = qs.filter(birth_window(f.today, f.age_min, f.age_max, prefix="cadre__"))
     qs = cadre_search(qs, f.q, prefix="cadre__")
-    flagged = Finding.objects.filter(subject_type=RESERVE_KIND, subject_id=OuterRef("pk"))
-    return qs.annotate(has_findings=Exists(flagged)).order_by("unit_path", "-entered_on", "id")
+    return qs.order_by("unit_path", "-entered_on", "id")
 
 
 def get_reserve_entry(user: User, pk: int) -> ReserveEntry:

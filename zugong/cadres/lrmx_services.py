@@ -310,16 +310,22 @@ def apply_archive_data(
     cadre.save()
 
     cadre.resume_entries.all().delete()
-    for position, entry in enumerate(data.resume):
-        main = ResumeEntry.objects.create(
-            cadre=cadre,
-            start=_day(entry.start),
-            end=_day(entry.end),
-            text=entry.text,
-            position=position,
-        )
-        for sub, during in enumerate(entry.during):
-            ResumeEntry.objects.create(
+    # Two inserts, not one per line: the main entries, then their 其间 rows with the parents' ids.
+    mains = _created_with_history(
+        ResumeEntry,
+        actor,
+        [
+            ResumeEntry(
+                cadre=cadre, start=_day(e.start), end=_day(e.end), text=e.text, position=position
+            )
+            for position, e in enumerate(data.resume)
+        ],
+    )
+    _created_with_history(
+        ResumeEntry,
+        actor,
+        [
+            ResumeEntry(
                 cadre=cadre,
                 parent=main,
                 start=_day(during.start),
@@ -327,13 +333,25 @@ def apply_archive_data(
                 text=during.text,
                 position=sub,
             )
+            for main, entry in zip(mains, data.resume, strict=True)
+            for sub, during in enumerate(entry.during)
+        ],
+    )
     Education.objects.filter(cadre=cadre, on_form=True).delete()
-    Education.objects.bulk_create([_with(e, cadre) for e in education_rows(data)])
+    _created_with_history(Education, actor, (_with(e, cadre) for e in education_rows(data)))
     cadre.family.all().delete()
-    FamilyMember.objects.bulk_create([_with(f, cadre) for f in family_rows(data)])
+    _created_with_history(FamilyMember, actor, (_with(f, cadre) for f in family_rows(data)))
     for year, grade in data.assessments.items():
         AnnualAssessment.objects.update_or_create(cadre=cadre, year=year, defaults={"grade": grade})
     return cadre
+
+
+def _created_with_history(model, actor: User | None, rows) -> list:  # noqa: ANN001
+    """bulk_create plus one 'created' history row each, so the archive's 历史 tab shows them."""
+    created = model.objects.bulk_create(list(rows))
+    if created:
+        model.history.bulk_history_create(created, default_user=actor)
+    return created
 
 
 def _with(row, cadre: Cadre):  # noqa: ANN001, ANN202 - any child row

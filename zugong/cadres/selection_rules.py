@@ -22,6 +22,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from zugong.accounts.models import cadre_finding_path
 from zugong.cadres.models import (
     POST_LEVEL_RANK,
     Adjustment,
@@ -759,7 +760,7 @@ register_subject_kind(
     SubjectKind(
         name=CANDIDATE_KIND,
         label=lambda s: f"{s.cadre.name}（{s.case.title}）",
-        org_path=lambda s: s.case.unit_path,
+        org_path=lambda s: cadre_finding_path(s.case.unit_path),
         preload=_candidate_preload,
         title="选拔任用人选",
     )
@@ -922,7 +923,7 @@ register_subject_kind(
     SubjectKind(
         name=STEP_KIND,
         label=lambda p: f"{p.case.title} {SelectionStepKind(p.step).label}",
-        org_path=lambda p: p.case.unit_path,
+        org_path=lambda p: cadre_finding_path(p.case.unit_path),
         title="选拔任用环节",
     )
 )
@@ -1009,7 +1010,7 @@ register_subject_kind(
     SubjectKind(
         name=CASE_KIND,
         label=lambda c: c.title,
-        org_path=lambda c: c.unit_path,
+        org_path=lambda c: cadre_finding_path(c.unit_path),
         preload=_case_preload,
         queryset=lambda: SelectionCase.objects.filter(
             status__in=[SelectionStatus.ACTIVE, SelectionStatus.PAUSED]

@@ -19,7 +19,7 @@ from zugong.cadres.models import (
     PostQuota,
     Unit,
 )
-from zugong.cadres.scope import scoped, visible_units
+from zugong.cadres.scope import get_scoped, scoped, visible_units
 
 # A holding uses a 职数 when it is the 主职, or a 兼职 flagged so.
 COUNTS_TOWARD_QUOTA = Q(is_main=True) | Q(counts_toward_quota=True)
@@ -75,8 +75,6 @@ def unit_choices(user: User, *, active_only: bool = True) -> QuerySet[Unit]:
 
 
 def get_post(user: User, pk: int) -> Post:
-    from zugong.cadres.scope import get_scoped
-
     return get_scoped(user, Post.objects.select_related("unit"), pk)
 
 

@@ -150,7 +150,9 @@ def update_post(*, actor: User | None, post: Post, **fields: object) -> Post:
     return post
 
 
-def _write_quota(*, actor: User | None, unit: Unit, level: str, approved: int, document: str) -> PostQuota:
+def _write_quota(
+    *, actor: User | None, unit: Unit, level: str, approved: int, document: str
+) -> PostQuota:
     if approved < 0 or approved > 999:
         raise ValidationError({"approved": "核定职数：应为0至999之间的整数。"})
     quota = PostQuota.objects.filter(unit=unit, level=PostLevel(level)).first()

@@ -136,6 +136,8 @@ class Finding(models.Model):
     class Severity(models.TextChoices):
         BLOCK = "block", "阻断"
         WARN = "warn", "提醒"
+        # A reminder that something may now be done (e.g. a cadre may be re-used): no fault.
+        INFO = "info", "提示"
 
     rule_id = models.CharField("规则", max_length=80, db_index=True)
     subject_type = models.CharField("对象类型", max_length=40)

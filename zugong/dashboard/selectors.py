@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from zugong.accounts.models import User
 from zugong.core.models import Finding
@@ -10,11 +10,15 @@ from zugong.orgs.models import Organization
 
 
 def todo(user: User, org: Organization | None = None) -> QuerySet[Finding]:
-    scope = user.scope
-    if scope.path is None:
+    """The account's findings: its party subtree (or `org` within it) and its cadre units."""
+    inside = org is not None and user.scope.contains(org.path)
+    paths = [org.path] if inside else user.finding_paths  # type: ignore[union-attr]
+    if not paths:
         return Finding.objects.none()
-    path = org.path if org is not None and scope.contains(org.path) else scope.path
-    return Finding.objects.filter(org_path__startswith=path).order_by(
+    within = Q()
+    for path in paths:
+        within |= Q(org_path__startswith=path)
+    return Finding.objects.filter(within).order_by(
         F("due_on").asc(nulls_last=True), "-severity", "id"
     )
 

@@ -1,5 +1,7 @@
 """能上能下 services: procedure dates in order, the 降职 影响期, re-use only after it, incentives."""
 
+# ruff: noqa: F811 - the shared fixtures are imported by name and injected by pytest
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,6 +1,8 @@
 """能上能下 pages: create and edit with errors beside their fields, filters, scope, export and
 query guards; the incentive pages."""
 
+# ruff: noqa: F811 - the shared fixtures are imported by name and injected by pytest
+
 from __future__ import annotations
 
 import itertools

@@ -59,7 +59,12 @@ def test_id_number_check_digit_is_refused(unit_tree, users):
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     with pytest.raises(ValidationError) as exc:
         svc.create_cadre(
-            actor=None, name="甲", gender="男", id_number=bad, birth_date=BIRTH, unit=unit_tree.town_a
+            actor=None,
+            name="甲",
+            gender="男",
+            id_number=bad,
+            birth_date=BIRTH,
+            unit=unit_tree.town_a,
         )
     assert "公民身份号码" in messages_of(exc) and "校验位" in messages_of(exc)
     assert not Cadre.objects.exists()
@@ -227,7 +232,11 @@ def test_single_resume_entry_is_checked_against_the_others(cadre):
     svc.save_resume_entry(actor=None, cadre=cadre, start=date(2010, 1, 1), end=None, text="副镇长")
     entry = ResumeEntry.objects.get(cadre=cadre, text="科员")
     svc.save_resume_entry(
-        actor=None, cadre=cadre, start=date(2007, 7, 1), end=date(2009, 12, 1), text="科员（改）",
+        actor=None,
+        cadre=cadre,
+        start=date(2007, 7, 1),
+        end=date(2009, 12, 1),
+        text="科员（改）",
         entry=entry,
     )
     assert list(ResumeEntry.objects.filter(cadre=cadre).values_list("text", flat=True)) == [
@@ -347,11 +356,11 @@ def test_promotion_resets_level_since_and_hand_written_text_is_kept(cadre, unit_
 
 
 def test_post_of_another_unit_is_refused(cadre, unit_tree):
-    post = create_post(actor=None, unit=unit_tree.town_b, title="镇长", level=PostLevel.SECTION_CHIEF)
+    post = create_post(
+        actor=None, unit=unit_tree.town_b, title="镇长", level=PostLevel.SECTION_CHIEF
+    )
     with pytest.raises(ValidationError) as exc:
-        svc.save_post_holding(
-            actor=None, cadre=cadre, data=post_input(unit_tree.town_a, post=post)
-        )
+        svc.save_post_holding(actor=None, cadre=cadre, data=post_input(unit_tree.town_a, post=post))
     assert "领导职务" in messages_of(exc)
 
 
@@ -362,7 +371,11 @@ def test_rank_holding_sets_current_rank(cadre):
     assert cadre.current_rank == rank
     with pytest.raises(ValidationError):
         svc.save_rank_holding(
-            actor=None, cadre=cadre, rank=rank, started_on=date(2020, 1, 2), ended_on=date(2020, 1, 1)
+            actor=None,
+            cadre=cadre,
+            rank=rank,
+            started_on=date(2020, 1, 2),
+            ended_on=date(2020, 1, 1),
         )
 
 
@@ -400,7 +413,9 @@ def test_family_at_most_fifty(cadre):
 
 
 def test_form_education_one_row_per_kind(cadre):
-    svc.set_form_education(actor=None, cadre=cadre, kind="fulltime", education="大学", degree="学士")
+    svc.set_form_education(
+        actor=None, cadre=cadre, kind="fulltime", education="大学", degree="学士"
+    )
     svc.set_form_education(actor=None, cadre=cadre, kind="fulltime", education="研究生")
     rows = list(cadre.educations.filter(on_form=True))
     assert len(rows) == 1 and rows[0].education == "研究生"

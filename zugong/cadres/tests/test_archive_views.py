@@ -106,7 +106,9 @@ def test_filters(client, users, people, unit_tree):
         actor=None,
         cadre=people["zhang"],
         data=PostInput(
-            unit=unit_tree.town_a, title="镇长", level=PostLevel.SECTION_CHIEF,
+            unit=unit_tree.town_a,
+            title="镇长",
+            level=PostLevel.SECTION_CHIEF,
             started_on=date(2020, 1, 1),
         ),
     )
@@ -149,11 +151,19 @@ def test_list_export_masks_id_numbers(client, users, people, unit_tree):
 
 def test_info_sheet(client, users, people, unit_tree):
     svc.set_form_education(
-        actor=None, cadre=people["zhang"], kind=EducationKind.FULLTIME, education="大学",
-        degree="学士", school="某大学中文系",
+        actor=None,
+        cadre=people["zhang"],
+        kind=EducationKind.FULLTIME,
+        education="大学",
+        degree="学士",
+        school="某大学中文系",
     )
-    for year, grade in ((2021, AssessmentGrade.COMPETENT), (2022, AssessmentGrade.COMPETENT),
-                        (2023, AssessmentGrade.EXCELLENT), (2024, AssessmentGrade.COMPETENT)):
+    for year, grade in (
+        (2021, AssessmentGrade.COMPETENT),
+        (2022, AssessmentGrade.COMPETENT),
+        (2023, AssessmentGrade.EXCELLENT),
+        (2024, AssessmentGrade.COMPETENT),
+    ):
         svc.add_assessment(actor=None, cadre=people["zhang"], year=year, grade=grade)
     client.force_login(users["cadre_officer"])
     response = client.get(reverse("cadres:info_sheet") + f"?unit={unit_tree.town_a.pk}")
@@ -215,15 +225,28 @@ def test_every_tab_renders(client, users, people, unit_tree):
         cadre=zhang,
         entries=[
             ResumeInput(
-                date(1997, 7, 1), None, "城关镇工作",
+                date(1997, 7, 1),
+                None,
+                "城关镇工作",
                 during=[ResumeInput(date(2001, 9, 1), date(2004, 7, 1), "在职大学学习")],
             )
         ],
     )
     client.force_login(users["cadre_officer"])
     url = reverse("cadres:cadre_detail", args=[zhang.pk])
-    for tab in ("info", "resume", "education", "posts", "title", "family", "assessment",
-                "reward", "training", "verification", "history"):
+    for tab in (
+        "info",
+        "resume",
+        "education",
+        "posts",
+        "title",
+        "family",
+        "assessment",
+        "reward",
+        "training",
+        "verification",
+        "history",
+    ):
         response = client.get(f"{url}?tab={tab}")
         assert response.status_code == 200, tab
     html = client.get(f"{url}?tab=resume").content.decode()
@@ -239,8 +262,12 @@ def test_member_link_shown(client, users, tree, unit_tree):
 
     member = make_member(tree.branch_a1, "钱七", birth=date(1981, 1, 1))
     cadre = svc.create_cadre(
-        actor=None, name="钱七", gender="男", id_number=member.id_number,
-        birth_date=date(1981, 1, 1), unit=unit_tree.town_a,
+        actor=None,
+        name="钱七",
+        gender="男",
+        id_number=member.id_number,
+        birth_date=date(1981, 1, 1),
+        unit=unit_tree.town_a,
     )
     client.force_login(users["cadre_officer"])
     html = client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
@@ -273,9 +300,15 @@ def test_create_and_edit_cadre_pages(client, users, unit_tree):
     client.force_login(users["cadre_officer"])
     birth = date(1990, 4, 5)
     data = {
-        "name": "孙八", "gender": "男", "id_number": valid_id(birth), "birth_date": "1990-04-05",
-        "ethnicity": "汉族", "health": "健康", "identity": "civil_servant",
-        "unit": unit_tree.town_a.pk, "status": "active",
+        "name": "孙八",
+        "gender": "男",
+        "id_number": valid_id(birth),
+        "birth_date": "1990-04-05",
+        "ethnicity": "汉族",
+        "health": "健康",
+        "identity": "civil_servant",
+        "unit": unit_tree.town_a.pk,
+        "status": "active",
     }
     response = client.post(reverse("cadres:cadre_create"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -291,13 +324,17 @@ def test_record_views_add_edit_delete(client, users, people):
     client.force_login(users["cadre_officer"])
     zhang = people["zhang"]
     add = reverse("cadres:record_add", args=[zhang.pk, "resume"])
-    assert client.post(add, {"start": "2000-07", "end": "2005-01", "text": "科员"}).status_code == 302
+    assert (
+        client.post(add, {"start": "2000-07", "end": "2005-01", "text": "科员"}).status_code == 302
+    )
     # Overlap: the form comes back with the 简历 error.
     response = client.post(add, {"start": "2004-01", "end": "", "text": "副镇长"})
     assert response.status_code == 200 and "重叠" in response.content.decode()
     entry = ResumeEntry.objects.get(cadre=zhang)
     edit = reverse("cadres:record_edit", args=[zhang.pk, "resume", entry.pk])
-    assert client.post(edit, {"start": "2000-07", "end": "2004-12", "text": "科员"}).status_code == 302
+    assert (
+        client.post(edit, {"start": "2000-07", "end": "2004-12", "text": "科员"}).status_code == 302
+    )
     delete = reverse("cadres:record_delete", args=[zhang.pk, "resume", entry.pk])
     assert client.post(delete, {}).status_code == 200  # not confirmed
     assert ResumeEntry.objects.filter(cadre=zhang).exists()
@@ -315,15 +352,28 @@ def test_post_record_view_syncs_the_cadre(client, users, people, unit_tree):
     liu = people["liu"]
     response = client.post(
         reverse("cadres:record_add", args=[liu.pk, "post"]),
-        {"unit": unit_tree.dept.pk, "title": "副局长", "level": "section_deputy",
-         "is_main": "on", "counts_toward_quota": "on", "started_on": "2022-03-01"},
+        {
+            "unit": unit_tree.dept.pk,
+            "title": "副局长",
+            "level": "section_deputy",
+            "is_main": "on",
+            "counts_toward_quota": "on",
+            "started_on": "2022-03-01",
+        },
     )
     assert response.status_code == 302
     liu.refresh_from_db()
-    assert liu.current_level == PostLevel.SECTION_DEPUTY and liu.current_post_text == "县财政局副局长"
+    assert (
+        liu.current_level == PostLevel.SECTION_DEPUTY and liu.current_post_text == "县财政局副局长"
+    )
     second = client.post(
         reverse("cadres:record_add", args=[liu.pk, "post"]),
-        {"unit": unit_tree.dept.pk, "title": "局长", "level": "section_chief",
-         "is_main": "on", "started_on": "2023-03-01"},
+        {
+            "unit": unit_tree.dept.pk,
+            "title": "局长",
+            "level": "section_chief",
+            "is_main": "on",
+            "started_on": "2023-03-01",
+        },
     )
     assert second.status_code == 200 and "同一时间只能有一个主职" in second.content.decode()

@@ -1,15 +1,17 @@
 """The growth and 能上能下 rules, each at its boundary: the day before, on, and after."""
 
+# ruff: noqa: F811 - the shared fixtures are imported by name and injected by pytest
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
+from zugong.accounts.models import cadre_finding_path
 from zugong.cadres.growth_rules import (
     ADJUSTMENT_KIND,
     ASSIGNMENT_KIND,
-    FINDING_PATH_PREFIX,
     RESERVE_KIND,
     age_on,
     criteria_problems,
@@ -82,9 +84,12 @@ def test_age_limit_is_a_parameter_an_administrator_can_override():
         effective_from=date(2025, 1, 1),
     )
     born = date(1991, 1, 1)  # 35 on 2026-06-01, 33 on 2024-06-01
-    assert criteria_problems(
-        born, PostLevel.SECTION_DEPUTY, date(2026, 6, 1), {}, RuleContext(date(2026, 6, 1))
-    ) == []
+    assert (
+        criteria_problems(
+            born, PostLevel.SECTION_DEPUTY, date(2026, 6, 1), {}, RuleContext(date(2026, 6, 1))
+        )
+        == []
+    )
     # Before the override took effect the national default (32) applies.
     assert criteria_problems(
         born, PostLevel.SECTION_DEPUTY, date(2024, 6, 1), {}, RuleContext(date(2024, 6, 1))
@@ -119,7 +124,7 @@ def test_entry_outside_criteria_is_a_warning_with_reason_and_citation(growth):
     assert "2024年度考核为基本称职" in found[0].message
     assert "抗洪抢险表现突出" in found[0].message
     assert "公务员考核规定" in found[0].citation
-    assert found[0].org_path == FINDING_PATH_PREFIX + growth.young.unit_path
+    assert found[0].org_path == cadre_finding_path(growth.young.unit_path)
 
 
 def test_cadre_passing_the_age_limit_in_the_pool(growth):

@@ -1,5 +1,7 @@
 """The growth services: what they refuse (with the field named) and the findings they refresh."""
 
+# ruff: noqa: F811 - the shared fixtures are imported by name and injected by pytest
+
 from __future__ import annotations
 
 from datetime import date, timedelta

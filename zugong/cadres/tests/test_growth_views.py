@@ -1,6 +1,8 @@
 """The growth pages: filters, forms re-shown with their errors (never a 500), scope, exports,
 the timeline with the radar chart, and query guards on the lists."""
 
+# ruff: noqa: F811 - the shared fixtures are imported by name and injected by pytest
+
 from __future__ import annotations
 
 import itertools
@@ -62,7 +64,9 @@ def test_reserve_list_filters_and_export(growth, officer_client):
     page = body(officer_client.get(url, {"q": growth.young.id_number[-4:]}))
     assert "李青" in page
     # A hand-edited filter is ignored, never a 500.
-    assert officer_client.get(url, {"age_max": "abc", "unit": "x", "level": "zz"}).status_code == 200
+    assert (
+        officer_client.get(url, {"age_max": "abc", "unit": "x", "level": "zz"}).status_code == 200
+    )
     export = officer_client.get(url, {"export": "xlsx", "state": "all"})
     assert export.status_code == 200 and export["Content-Type"] == XLSX_CONTENT_TYPE
 
@@ -151,9 +155,7 @@ def test_assignment_create_detail_and_note(growth, officer_client):
     note_url = reverse("cadres:tracking_note_add", args=[assignment.pk])
     response = officer_client.post(note_url, {"noted_on": today.isoformat(), "content": ""})
     assert response.status_code == 200 and "跟踪情况" in body(response)
-    response = officer_client.post(
-        note_url, {"noted_on": today.isoformat(), "content": "值守到位"}
-    )
+    response = officer_client.post(note_url, {"noted_on": today.isoformat(), "content": "值守到位"})
     assert response.status_code == 302
     assert TrackingNote.objects.get().content == "值守到位"
     end_url = reverse("cadres:assignment_end", args=[assignment.pk])
@@ -165,7 +167,9 @@ def test_assignment_list_overdue_filter_and_export(growth, officer_client):
     late = make_assignment(growth.young, started=today - timedelta(days=200), place="晚村")
     fresh = make_assignment(growth.other_town, started=today - timedelta(days=10), place="新村")
     ended = make_assignment(
-        growth.young, started=today - timedelta(days=400), place="旧村",
+        growth.young,
+        started=today - timedelta(days=400),
+        place="旧村",
         ended_on=today - timedelta(days=100),
     )
     refresh_assignment_findings([late, fresh, ended])
@@ -205,7 +209,9 @@ def test_timeline_lists_everything_with_the_radar(growth, officer_client):
     AnnualAssessment.objects.create(cadre=cadre, year=2024, grade=AssessmentGrade.EXCELLENT)
     make_entry(cadre, entered=date(2025, 1, 10))
     assignment = make_assignment(cadre, started=date(2025, 2, 1), place="西村驻村")
-    TrackingNote.objects.create(assignment=assignment, noted_on=date(2025, 4, 1), content="入户走访")
+    TrackingNote.objects.create(
+        assignment=assignment, noted_on=date(2025, 4, 1), content="入户走访"
+    )
     Evaluation.objects.create(
         cadre=cadre,
         evaluated_on=date(2025, 6, 1),
@@ -217,7 +223,7 @@ def test_timeline_lists_everything_with_the_radar(growth, officer_client):
         assert text in page
     assert page.index("总体评价：优秀") < page.index("入户走访") < page.index("西村驻村")
     assert "vendor/echarts/echarts.min.js" in page and 'id="abilities-chart"' in page
-    assert "政治能力</td><td class=\"text-end\">5" in page
+    assert '政治能力</td><td class="text-end">5' in page
 
 
 def test_timeline_without_ratings_has_no_chart(growth, officer_client, leader_client):

@@ -1,6 +1,8 @@
 """干部统计: every section counted in the database at its boundaries, scope, the .xlsx export,
 and a query count that does not grow with the number of cadres."""
 
+# ruff: noqa: F811 - the shared fixtures are imported by name and injected by pytest
+
 from __future__ import annotations
 
 import io

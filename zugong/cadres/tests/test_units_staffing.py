@@ -37,7 +37,11 @@ def hold(cadre: Cadre, unit: Unit, level: str = DEPUTY, **kw: object) -> None:
         actor=None,
         cadre=cadre,
         data=PostInput(
-            unit=unit, title=kw.pop("title", "副镇长"), level=level, started_on=date(2020, 1, 1), **kw
+            unit=unit,
+            title=kw.pop("title", "副镇长"),
+            level=level,
+            started_on=date(2020, 1, 1),
+            **kw,
         ),
     )
 
@@ -136,8 +140,11 @@ def test_ended_posts_and_retired_cadres_do_not_count(staffed, users):
         actor=None,
         cadre=jia,
         data=PostInput(
-            unit=holding.unit, title=holding.title, level=DEPUTY,
-            started_on=holding.started_on, ended_on=date(2024, 1, 1),
+            unit=holding.unit,
+            title=holding.title,
+            level=DEPUTY,
+            started_on=holding.started_on,
+            ended_on=date(2024, 1, 1),
         ),
         record=holding,
     )
@@ -204,8 +211,10 @@ def test_staffing_filter_by_kind(client, users, staffed, unit_tree):
 def test_quota_form_saves_levels(client, users, unit_tree):
     client.force_login(users["cadre_officer"])
     url = reverse("cadres:quota_edit", args=[unit_tree.town_b.pk])
-    response = client.post(url, {"level_section_chief": "2", "level_section_deputy": "7",
-                                 "document": "编发〔2025〕3号"})
+    response = client.post(
+        url,
+        {"level_section_chief": "2", "level_section_deputy": "7", "document": "编发〔2025〕3号"},
+    )
     assert response.status_code == 302
     quotas = dict(PostQuota.objects.filter(unit=unit_tree.town_b).values_list("level", "approved"))
     assert quotas == {CHIEF: 2, DEPUTY: 7}
@@ -217,7 +226,12 @@ def test_unit_pages(client, users, unit_tree):
     client.force_login(users["cadre_officer"])
     response = client.post(
         reverse("cadres:unit_create") + f"?parent={unit_tree.town_a.pk}",
-        {"parent": unit_tree.town_a.pk, "name": "党政综合办公室", "kind": "internal", "sort_order": 0},
+        {
+            "parent": unit_tree.town_a.pk,
+            "name": "党政综合办公室",
+            "kind": "internal",
+            "sort_order": 0,
+        },
     )
     assert response.status_code == 302
     unit = Unit.objects.get(name="党政综合办公室")
@@ -255,7 +269,9 @@ def test_unit_tree_queries_are_flat(client, users, unit_tree, django_assert_max_
     def rows(response) -> int:  # noqa: ANN001
         return response.content.decode().count('data-testid="unit-node"')
 
-    assert_flat_queries(client, reverse("cadres:unit_tree"), grow, rows, django_assert_max_num_queries)
+    assert_flat_queries(
+        client, reverse("cadres:unit_tree"), grow, rows, django_assert_max_num_queries
+    )
 
 
 def test_staffing_queries_are_flat(client, users, unit_tree, django_assert_max_num_queries):
@@ -272,4 +288,33 @@ def test_staffing_queries_are_flat(client, users, unit_tree, django_assert_max_n
     def rows(response) -> int:  # noqa: ANN001
         return response.content.decode().count('data-testid="staffing-row"')
 
-    assert_flat_queries(client, reverse("cadres:staffing"), grow, rows, django_assert_max_num_queries)
+    assert_flat_queries(
+        client, reverse("cadres:staffing"), grow, rows, django_assert_max_num_queries
+    )
+
+
+def test_moving_a_holding_refreshes_the_unit_it_left(staffed, unit_tree):
+    jia = Cadre.objects.get(name="甲")
+    holding = jia.post_holdings.get()
+    svc.save_post_holding(
+        actor=None,
+        cadre=jia,
+        data=PostInput(
+            unit=unit_tree.dept, title="副局长", level=DEPUTY, started_on=holding.started_on
+        ),
+        record=holding,
+    )
+    assert not Finding.objects.filter(subject_type=UNIT_KIND, subject_id=staffed.pk).exists()
+    jia.refresh_from_db()
+    assert jia.unit == unit_tree.dept
+
+
+def test_deactivating_a_unit_with_cadres_re_shows_the_form(client, users, staffed):
+    client.force_login(users["cadre_officer"])
+    response = client.post(
+        reverse("cadres:unit_edit", args=[staffed.pk]),
+        {"name": staffed.name, "kind": staffed.kind, "sort_order": 0},  # is_active unticked
+    )
+    assert response.status_code == 200 and "在职干部" in response.content.decode()
+    staffed.refresh_from_db()
+    assert staffed.is_active

@@ -201,7 +201,8 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_cadre_writer(request, cadre)
     # The unit may stay where it is even if it was deactivated; other choices are active units.
     units = unit_choices(request.user, active_only=False)
-    form = CadreForm(request.POST or None, instance=cadre, units=units)
+    # The form fills its own copy: the service compares the stored values with the new ones.
+    form = CadreForm(request.POST or None, instance=get_cadre(request.user, pk), units=units)
     if request.method == "POST" and form.is_valid():
         try:
             svc.update_cadre(actor=request.user, cadre=cadre, **_cadre_fields(form))
@@ -352,7 +353,10 @@ def _edit_record(request: HttpRequest, pk: int, kind: str, rid: int | None) -> H
     spec = _record_kind(kind)
     record = sel.get_child(cadre, spec.model, rid) if rid is not None else None
     require_cadre_writer(request, cadre)
-    form = _record_form(kind, request, cadre, record)
+    # The form fills its own copy of the record: the service sees the stored values (e.g. the
+    # unit a post was in, whose 职数 use changes too).
+    copy = sel.get_child(cadre, spec.model, rid) if rid is not None else None
+    form = _record_form(kind, request, cadre, copy)
     back = reverse("cadres:cadre_detail", args=[cadre.pk]) + f"?tab={spec.tab}"
     if request.method == "POST" and form.is_valid():
         try:

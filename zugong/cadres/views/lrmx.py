@@ -210,7 +210,7 @@ urlpatterns = [
     path("files/<int:pk>/cancel/", lrmx_cancel, name="lrmx_cancel"),
     path("files/<int:pk>/download/", file_job_download, name="file_job_download"),
     path("files/batch/", batch_export, name="batch_export"),
-    path("<int:pk>/lrmx/", cadre_lrmx, name="cadre_lrmx"),
-    path("<int:pk>/adform.docx", cadre_adform_docx, name="cadre_adform_docx"),
-    path("<int:pk>/adform.pdf", cadre_adform_pdf, name="cadre_adform_pdf"),
+    path("cadres/<int:pk>/lrmx/", cadre_lrmx, name="cadre_lrmx"),
+    path("cadres/<int:pk>/adform.docx", cadre_adform_docx, name="cadre_adform_docx"),
+    path("cadres/<int:pk>/adform.pdf", cadre_adform_pdf, name="cadre_adform_pdf"),
 ]
