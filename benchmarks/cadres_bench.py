@@ -94,6 +94,7 @@ def load(cadre_count: int, unit_count: int, seed: int = 7) -> dict[str, int]:
                 name_initials=name_initials(name),
                 gender="女" if female else "男",
                 id_number=number,
+                id_number_reversed=number[::-1],
                 birth_date=birth,
                 unit=unit,
                 unit_path=unit.path,

@@ -86,8 +86,10 @@ def search_q(q: str) -> Q:
         q = q.upper()
         if len(q) == 18:
             return Q(id_number=q)
-        return Q(id_number__endswith=q)
-    return Q(name__contains=q)
+        return Q(id_number_reversed__startswith=q[::-1])
+    # Chinese names put the surname first: a prefix ("王建") is indexed; a given name alone is
+    # found by its pinyin or initials instead.
+    return Q(name__startswith=q)
 
 
 def _education_q(value: str, scope: str) -> Q:

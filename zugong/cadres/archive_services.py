@@ -146,7 +146,8 @@ def validate_identity(cadre: Cadre) -> None:
         )
 
 
-def _derive(cadre: Cadre) -> None:
+def derive_names(cadre: Cadre) -> None:
+    """姓名全拼 and 首字母 for search, with the surname overrides (单 → shan ...)."""
     overrides = surname_overrides()
     cadre.name = (cadre.name or "").strip()
     cadre.name_pinyin = name_pinyin(cadre.name, overrides)
@@ -196,7 +197,7 @@ def create_cadre(*, actor: User | None, **fields: Any) -> Cadre:
     if cadre.unit_id is None:
         raise ValidationError({"unit": "所在单位：必须选择。"})
     _require_unit_in_scope(actor, cadre.unit)
-    _derive(cadre)
+    derive_names(cadre)
     _validate_cadre(cadre)
     link_member(cadre)
     cadre._history_user = actor  # type: ignore[attr-defined]
@@ -210,7 +211,7 @@ def update_cadre(*, actor: User | None, cadre: Cadre, **fields: Any) -> Cadre:
     _apply_fields(cadre, fields)
     if cadre.unit_id != old_unit_id:
         _require_unit_in_scope(actor, cadre.unit)
-    _derive(cadre)
+    derive_names(cadre)
     _validate_cadre(cadre)
     link_member(cadre)
     cadre._history_user = actor  # type: ignore[attr-defined]

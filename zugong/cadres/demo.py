@@ -265,6 +265,7 @@ def _cadres(
             name_initials=name_initials(name),
             gender="女" if female else "男",
             id_number=id_number,
+            id_number_reversed=id_number[::-1],
             birth_date=birth,
             ethnicity="畲族" if rng.random() < 0.04 else "汉族",
             native_place=f"浙江{rng.choice(('青溪', '淳安', '建德', '桐庐'))}",

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from zugong.accounts.models import User
 from zugong.cadres.adform import adform_batch_docx_zip, adform_batch_pdf
+from zugong.cadres.archive_services import derive_names, link_member
 from zugong.cadres.lrmx import (
     PERSON_ELEMENTS,
     LrmxError,
@@ -47,8 +48,6 @@ from zugong.cadres.models import (
     Unit,
 )
 from zugong.cadres.scope import scoped
-from zugong.core.pinyin import name_initials, name_pinyin
-from zugong.members.models import Member
 
 logger = logging.getLogger(__name__)
 Kind, Status = CadreFileJob.Kind, CadreFileJob.Status
@@ -299,10 +298,8 @@ def apply_archive_data(
     for field, value in data.cadre_fields.items():
         setattr(cadre, field, value)
     cadre.lrmx_extra = data.extra
-    cadre.name_pinyin = name_pinyin(cadre.name)
-    cadre.name_initials = name_initials(cadre.name)
-    if cadre.member_id is None:
-        cadre.member = Member.objects.filter(id_number=cadre.id_number).first()
+    derive_names(cadre)
+    link_member(cadre)
     cadre._history_user = actor  # type: ignore[attr-defined]
     cadre.full_clean(exclude=["unit_path", "photo", "unit"])
     if data.photo:

@@ -34,6 +34,7 @@ from zugong.cadres.models import (
     SelectionCase,
     SelectionMode,
     SelectionStatus,
+    SelectionStep,
     SelectionStepKind,
     Unit,
     UnitKind,
@@ -762,6 +763,8 @@ register_subject_kind(
         label=lambda s: f"{s.cadre.name}（{s.case.title}）",
         org_path=lambda s: cadre_finding_path(s.case.unit_path),
         preload=_candidate_preload,
+        # A full refresh judges the people of the cases still running.
+        queryset=lambda: candidate_queryset().filter(case__status=SelectionStatus.ACTIVE),
         title="选拔任用人选",
     )
 )
@@ -924,6 +927,9 @@ register_subject_kind(
         name=STEP_KIND,
         label=lambda p: f"{p.case.title} {SelectionStepKind(p.step).label}",
         org_path=lambda p: cadre_finding_path(p.case.unit_path),
+        # A step is judged as it is recorded (the verdicts show on the form and block it or are
+        # noted with the step); nothing about a step is stored, so a full refresh has nothing to do.
+        queryset=lambda: SelectionStep.objects.none(),
         title="选拔任用环节",
     )
 )

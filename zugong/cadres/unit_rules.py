@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from zugong.accounts.models import cadre_finding_path
 from zugong.cadres.models import PostLevel, Unit
 from zugong.core.rules.engine import Citation, Rule, RuleContext, Verdict
 from zugong.core.rules.registry import SubjectKind, register_rule, register_subject_kind
@@ -14,7 +15,6 @@ from zugong.core.rules.registry import SubjectKind, register_rule, register_subj
 UNIT_KIND = "cadre_unit"
 # Findings carry a path for the to-do lists. The party side filters findings by its organization
 # paths, which share the unit tree's path format: a prefix keeps unit findings out of its lists.
-UNIT_FINDING_PREFIX = "U"
 
 QUOTA_CITATION = Citation(
     "党政领导干部选拔任用工作条例（2019年）",
@@ -32,7 +32,7 @@ register_subject_kind(
     SubjectKind(
         name=UNIT_KIND,
         label=lambda u: u.name,
-        org_path=lambda u: UNIT_FINDING_PREFIX + u.path,
+        org_path=lambda u: cadre_finding_path(u.path),
         preload=_preload,
         queryset=lambda: Unit.objects.filter(is_active=True),
         url_name="cadres:unit_detail",

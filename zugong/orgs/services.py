@@ -68,9 +68,7 @@ def next_child_path(parent: Any | None, model: type[models.Model] = Organization
     """The next free path under `parent` in any materialized-path tree (`path`, `depth`)."""
     prefix = parent.path if parent else ""
     depth = (parent.depth if parent else 0) + 1
-    last = model.objects.filter(path__startswith=prefix, depth=depth).aggregate(
-        m=Max("path")
-    )["m"]
+    last = model.objects.filter(path__startswith=prefix, depth=depth).aggregate(m=Max("path"))["m"]
     number = _decode_segment(last[-PATH_STEP:]) + 1 if last else 1
     return prefix + _encode_segment(number)
 

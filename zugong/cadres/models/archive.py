@@ -41,6 +41,8 @@ class Cadre(TimeStamped):
     name_initials = models.CharField("姓名首字母", max_length=40, editable=False, default="")
     gender = models.CharField("性别", max_length=2, choices=[("男", "男"), ("女", "女")])
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    # Reversed, so "the last digits" is an indexed prefix search (as in the member register).
+    id_number_reversed = models.CharField(max_length=18, editable=False, default="")
     birth_date = models.DateField("出生日期")
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     native_place = models.CharField("籍贯", max_length=60, blank=True)
@@ -106,7 +108,14 @@ class Cadre(TimeStamped):
     lrmx_version = models.CharField("LRMX版本", max_length=20, blank=True)
     note = models.TextField("备注", blank=True)
     history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "unit_path", "name_pinyin", "name_initials"]
+        excluded_fields=[
+            "created_at",
+            "updated_at",
+            "unit_path",
+            "name_pinyin",
+            "name_initials",
+            "id_number_reversed",
+        ]
     )
 
     class Meta:
@@ -127,7 +136,12 @@ class Cadre(TimeStamped):
                 name="cadre_initials_idx",
                 opclasses=["varchar_pattern_ops"],
             ),
-            models.Index(fields=["name"], name="cadre_name_idx"),
+            models.Index(fields=["name"], name="cadre_name_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["id_number_reversed"],
+                name="cadre_id_tail_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["birth_date"], name="cadre_birth_idx"),
             models.Index(fields=["status", "unit_path"], name="cadre_status_path_idx"),
         ]
@@ -137,6 +151,7 @@ class Cadre(TimeStamped):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.unit_path = self.unit.path
+        self.id_number_reversed = self.id_number[::-1]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 

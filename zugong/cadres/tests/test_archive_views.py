@@ -184,7 +184,12 @@ def test_scope_leader_sees_own_town_only(client, users, people):
     client.force_login(users["leader"])
     assert set(names(client.get(list_url()))) == {"张伟", "赵丽"}
     assert client.get(reverse("cadres:cadre_detail", args=[people["he"].pk])).status_code == 404
-    assert client.get(reverse("cadres:cadre_detail", args=[people["zhang"].pk])).status_code == 200
+    detail = client.get(reverse("cadres:cadre_detail", args=[people["zhang"].pk]))
+    assert detail.status_code == 200
+    # The read-only leader sees the ID number masked.
+    html = detail.content.decode()
+    assert mask_id_number(people["zhang"].id_number) in html
+    assert people["zhang"].id_number not in html
     # Read-only: the leader may not edit even inside the town.
     assert client.get(reverse("cadres:cadre_edit", args=[people["zhang"].pk])).status_code == 403
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zugong.accounts.models import cadre_finding_path
 from zugong.cadres import archive_services as svc
 from zugong.cadres import unit_services
 from zugong.cadres.archive_services import PostInput
@@ -177,7 +178,7 @@ def test_over_staffing_is_a_finding_with_citation(staffed):
     assert "乡科级副职核定职数2名，实配3名，超职数配备1名" in finding.message
     assert "选拔任用工作条例" in finding.citation
     # The party side's to-do lists filter by organization path: the unit finding is kept apart.
-    assert finding.org_path == "U" + staffed.path
+    assert finding.org_path == cadre_finding_path(staffed.path)
     unit_services.set_quota(actor=None, unit=staffed, level=DEPUTY, approved=3)
     assert not Finding.objects.filter(subject_type=UNIT_KIND, subject_id=staffed.pk).exists()
 
