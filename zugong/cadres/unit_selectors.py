@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from zugong.accounts.models import User
 from zugong.cadres.models import (
     POST_LEVEL_RANK,
+    UNIT_PATH_STEP,
     Cadre,
     CadreStatus,
     Post,
@@ -72,6 +73,28 @@ def unit_tree(user: User, *, include_inactive: bool = False) -> list[UnitNode]:
 def unit_choices(user: User, *, active_only: bool = True) -> QuerySet[Unit]:
     qs = visible_units(user).order_by("path")
     return qs.filter(is_active=True) if active_only else qs
+
+
+FILTER_UNITS_MAX = 300
+
+
+def filter_unit_choices(user: User, selected: Unit | None = None) -> list[Unit]:
+    """The options of a list's unit filter: the anchor and the level below it, plus the chosen
+    unit's line and children (choose a county, then its units), at most FILTER_UNITS_MAX, so a
+    province's thousands of units never fill one <select>."""
+    anchor_path = user.cadre_scope.path
+    if anchor_path is None:
+        return []
+    depth = len(anchor_path) // UNIT_PATH_STEP
+    near = Q(depth__lte=depth + 1)
+    if selected is not None:
+        line = [
+            selected.path[:i] for i in range(UNIT_PATH_STEP, len(selected.path) + 1, UNIT_PATH_STEP)
+        ]
+        near |= Q(path__in=line) | Q(parent_id=selected.pk)
+    return list(
+        visible_units(user).filter(near, is_active=True).order_by("path")[:FILTER_UNITS_MAX]
+    )
 
 
 def get_post(user: User, pk: int) -> Post:

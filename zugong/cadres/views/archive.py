@@ -50,7 +50,7 @@ from zugong.cadres.models import (
 )
 from zugong.cadres.permissions import require_cadre_reader, require_cadre_writer
 from zugong.cadres.scope import get_cadre, get_unit
-from zugong.cadres.unit_selectors import unit_choices
+from zugong.cadres.unit_selectors import filter_unit_choices, unit_choices
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.views import add_validation_error, bounded_int, paginate
@@ -113,7 +113,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
             "statuses": CadreStatus.choices,
             "status_param": request.GET.get("status", "active"),
             "sorts": sel.SORT_LABELS,
-            "unit_choices": unit_choices(request.user)[:500],
+            "unit_choices": filter_unit_choices(request.user, f.unit),
             "can_create": request.user.can_write_cadres,
         },
     )

@@ -30,6 +30,7 @@ from zugong.cadres.growth_rules import ASSIGNMENT_KIND, RESERVE_LEVELS, age_on
 from zugong.cadres.models import Assignment, AssignmentKind, Cadre, PostLevel, ReserveEntry, Unit
 from zugong.cadres.permissions import require_cadre_reader, require_cadre_writer
 from zugong.cadres.scope import get_cadre, get_unit, visible_units
+from zugong.cadres.unit_selectors import filter_unit_choices
 from zugong.core.exports import Exporter, export_response, register_exporter
 from zugong.core.history import history_entries
 from zugong.core.views import add_validation_error, bounded_int, paginate
@@ -49,8 +50,11 @@ def unit_param(request: HttpRequest) -> Unit | None:
 
 
 def unit_choices(request: HttpRequest) -> list[Unit]:
-    """Units a list can be narrowed to: the upper levels of the tree (internal offices left out)."""
-    return list(visible_units(request.user).exclude(kind="internal").order_by("path")[:300])
+    """Units a list can be narrowed to: the anchor and the level below it (and the chosen one's
+    line and children)."""
+    raw = request.GET.get("unit", "")
+    selected = visible_units(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    return filter_unit_choices(request.user, selected)
 
 
 def cadre_picker(request: HttpRequest) -> tuple[QuerySet[Cadre], list[Cadre], Cadre | None]:
