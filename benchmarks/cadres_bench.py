@@ -219,6 +219,8 @@ def bench_lrmx(count: int = 1000) -> dict[str, Any]:
     from zugong.demo.generator import make_id_number
 
     user = User.objects.get(username="bench_cadre_officer")
+    # A second run imports the same people again: remove the first run's (region code 65xxxx).
+    Cadre.objects.filter(id_number__startswith="65").delete()
     template = sample_record()
     photo = sample_photo_jpeg()
     buffer = io.BytesIO()

@@ -440,29 +440,28 @@ def _archive_rows(
                 birth_year = cadre.birth_date.year + rng.randint(-3, 3)
             if birth_year >= today.year:
                 continue
+            relative_age = today.year - birth_year
+            name = person_name(rng, female, birth_year)
+            if relation in ("父亲", "儿子", "女儿"):
+                name = cadre.name[0] + name[1:]  # the family name passes down
+            if relative_age < 23:
+                employer = "在校学生"
+            elif relative_age >= 62:
+                employer = "退休"
+            else:
+                employer = rng.choice(
+                    ("青溪县第一中学教师", "青溪县人民医院医生", "青溪县城关镇居民", "个体经营")
+                )
             family.append(
                 FamilyMember(
                     cadre=cadre,
                     relation=relation,
-                    name=person_name(rng, female, birth_year),
+                    name=name,
                     birth_month=date(birth_year, rng.randint(1, 12), 1),
-                    political_status=rng.choice(
-                        (
-                            "中共党员",
-                            "群众",
-                            "群众",
-                            "共青团员" if today.year - birth_year < 28 else "群众",
-                        )
-                    ),
-                    employer_and_post=rng.choice(
-                        (
-                            "青溪县第一中学教师",
-                            "青溪县人民医院医生",
-                            "退休",
-                            "青溪县城关镇居民",
-                            "在校学生" if today.year - birth_year < 24 else "个体经营",
-                        )
-                    ),
+                    political_status="共青团员"
+                    if relative_age < 28 and rng.random() < 0.5
+                    else rng.choice(("中共党员", "群众", "群众")),
+                    employer_and_post=employer,
                     position=position,
                 )
             )
