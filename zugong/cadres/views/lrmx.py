@@ -76,14 +76,15 @@ def lrmx_import(request: HttpRequest) -> HttpResponse:
             add_validation_error(form, exc)
         else:
             return redirect("cadres:file_job", pk=job.pk)
-    jobs = CadreFileJob.objects.filter(created_by=request.user)[:20]
+    # The preview items of a big import are large JSON: the job list does not need them.
+    jobs = CadreFileJob.objects.filter(created_by=request.user).defer("items")[:20]
     return render(request, "cadres/lrmx/import.html", {"form": form, "jobs": jobs})
 
 
 @require_GET
 def file_jobs(request: HttpRequest) -> HttpResponse:
     require_cadre_reader(request)
-    jobs = CadreFileJob.objects.filter(created_by=request.user)[:50]
+    jobs = CadreFileJob.objects.filter(created_by=request.user).defer("items")[:50]
     return render(request, "cadres/lrmx/jobs.html", {"jobs": jobs})
 
 
