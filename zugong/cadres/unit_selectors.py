@@ -92,9 +92,8 @@ def filter_unit_choices(user: User, selected: Unit | None = None) -> list[Unit]:
             selected.path[:i] for i in range(UNIT_PATH_STEP, len(selected.path) + 1, UNIT_PATH_STEP)
         ]
         near |= Q(path__in=line) | Q(parent_id=selected.pk)
-    return list(
-        visible_units(user).filter(near, is_active=True).order_by("path")[:FILTER_UNITS_MAX]
-    )
+    options = visible_units(user).filter(near, is_active=True).only("name", "path", "depth")
+    return list(options.order_by("path")[:FILTER_UNITS_MAX])
 
 
 def get_post(user: User, pk: int) -> Post:

@@ -92,6 +92,20 @@ def _filters(request: HttpRequest) -> sel.CadreFilters:
     )
 
 
+LIST_COLUMNS = (
+    "name",
+    "gender",
+    "birth_date",
+    "unit_path",
+    "name_pinyin",
+    "current_post_text",
+    "current_level",
+    "status",
+    "unit__name",
+    "current_rank__name",
+)
+
+
 @require_GET
 def cadre_list(request: HttpRequest) -> HttpResponse:
     require_cadre_reader(request)
@@ -103,7 +117,9 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
         request,
         "cadres/archive/list.html",
         {
-            "page_obj": paginate(request, qs),
+            # Only the columns the rows show: a page of 50 archives without their long texts.
+            "page_obj": paginate(request, qs.only(*LIST_COLUMNS)),
+            "detail_prefix": reverse("cadres:cadre_detail", args=[0])[: -len("0/")],
             "f": f,
             "levels": PostLevel.choices,
             "ranks": sel.rank_choices(),
