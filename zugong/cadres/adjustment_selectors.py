@@ -36,7 +36,7 @@ def adjustments(user: User, f: AdjustmentFilters) -> QuerySet[Adjustment]:
         qs = qs.filter(way=f.way)
     if f.year is not None:
         qs = qs.filter(proposed_on__year=f.year)
-    qs = cadre_search(qs, f.q, prefix="cadre__")
+    qs = cadre_search(qs, f.q)
     return qs.order_by("-proposed_on", "-id")
 
 
@@ -62,5 +62,5 @@ def incentives(user: User, f: IncentiveFilters) -> QuerySet[Incentive]:
         qs = qs.filter(kind=f.kind)
     if f.year is not None:
         qs = qs.filter(decided_on__year=f.year)
-    qs = cadre_search(qs, f.q, prefix="cadre__")
+    qs = cadre_search(qs, f.q)
     return qs.order_by("-decided_on", "-id")

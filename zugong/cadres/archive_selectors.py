@@ -75,21 +75,27 @@ class CadreFilters:
     sort: str = "unit"
 
 
-def search_q(q: str) -> Q:
-    """Name by characters, full pinyin or initials (prefix), the ID number exactly or its tail."""
+def search_q(q: str, *, prefix: str = "", anywhere_in_name: bool = False) -> Q:
+    """Name, full pinyin or initials (prefix), the ID number exactly or its last digits.
+
+    `prefix` reaches the cadre through a relation ("cadre__"). Chinese names put the surname
+    first, so a name is matched from its start (indexed, for the whole register); short lists
+    (the reserve pool, 能上能下) pass anywhere_in_name to find a given name too.
+    """
     q = fold_query(q)
     kind = classify_query(q)
     if kind == "pinyin":
         q = q.lower()
-        return Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
+        return Q(**{f"{prefix}name_initials__startswith": q}) | Q(
+            **{f"{prefix}name_pinyin__startswith": q}
+        )
     if kind == "digits":
         q = q.upper()
         if len(q) == 18:
-            return Q(id_number=q)
-        return Q(id_number_reversed__startswith=q[::-1])
-    # Chinese names put the surname first: a prefix ("王建") is indexed; a given name alone is
-    # found by its pinyin or initials instead.
-    return Q(name__startswith=q)
+            return Q(**{f"{prefix}id_number": q})
+        return Q(**{f"{prefix}id_number_reversed__startswith": q[::-1]})
+    lookup = "contains" if anywhere_in_name else "startswith"
+    return Q(**{f"{prefix}name__{lookup}": q})
 
 
 def _education_q(value: str, scope: str) -> Q:

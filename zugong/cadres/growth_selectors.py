@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zugong.accounts.models import User
+from zugong.cadres.archive_selectors import search_q
 from zugong.cadres.growth_rules import (
     ADJUSTMENT_KIND,
     ASSIGNMENT_KIND,
@@ -30,17 +31,10 @@ from zugong.cadres.scope import get_scoped, scoped
 from zugong.core.models import Finding
 
 
-def cadre_search(qs: QuerySet, q: str, prefix: str = "") -> QuerySet:
-    """姓名 (part), 拼音 or 首字母 (start), or the last digits of the 公民身份号码."""
-    if not q:
-        return qs
-    lowered = q.lower()
-    return qs.filter(
-        Q(**{f"{prefix}name__contains": q})
-        | Q(**{f"{prefix}name_pinyin__startswith": lowered})
-        | Q(**{f"{prefix}name_initials__startswith": lowered})
-        | Q(**{f"{prefix}id_number__endswith": q.upper()})
-    )
+def cadre_search(qs: QuerySet, q: str, prefix: str = "cadre__") -> QuerySet:
+    """The short lists of this part (reserve pool, assignments, adjustments) by their cadre:
+    the register's search, with a given name found anywhere in the name."""
+    return qs.filter(search_q(q, prefix=prefix, anywhere_in_name=True)) if q else qs
 
 
 def birth_window(today: date, age_min: int | None, age_max: int | None, prefix: str = "") -> Q:
@@ -57,7 +51,10 @@ def birth_window(today: date, age_min: int | None, age_max: int | None, prefix: 
 def pickable_cadres(user: User, q: str = "", limit: int = 30) -> list[Cadre]:
     """Active cadres in scope to choose from on a form: the youngest first, at most `limit`."""
     qs = scoped(user, Cadre.objects.filter(status=CadreStatus.ACTIVE).select_related("unit"))
-    return list(cadre_search(qs, q).order_by("-birth_date", "id")[:limit])
+    # The whole register of the scope: the indexed search (a name from its surname).
+    if q:
+        qs = qs.filter(search_q(q))
+    return list(qs.order_by("-birth_date", "id")[:limit])
 
 
 def scoped_active_cadres(user: User) -> QuerySet[Cadre]:
@@ -89,7 +86,7 @@ def reserve_entries(user: User, f: ReserveFilters) -> QuerySet[ReserveEntry]:
     elif f.state == "out":
         qs = qs.filter(left_on__isnull=False)
     qs = qs.filter(birth_window(f.today, f.age_min, f.age_max, prefix="cadre__"))
-    qs = cadre_search(qs, f.q, prefix="cadre__")
+    qs = cadre_search(qs, f.q)
     return qs.order_by("unit_path", "-entered_on", "id")
 
 
@@ -140,7 +137,7 @@ def assignments(user: User, f: AssignmentFilters) -> QuerySet[Assignment]:
     qs = qs.annotate(tracking_overdue=Exists(overdue))
     if f.overdue:
         qs = qs.filter(tracking_overdue=True)
-    qs = cadre_search(qs, f.q, prefix="cadre__")
+    qs = cadre_search(qs, f.q)
     return qs.order_by("unit_path", "-started_on", "id")
 
 

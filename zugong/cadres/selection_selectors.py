@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from zugong.accounts.models import User
 from zugong.cadres import selection_rules as sr
+from zugong.cadres.archive_selectors import search_q
 from zugong.cadres.models import (
     SELECTION_STEP_ORDER,
     Cadre,
@@ -93,7 +94,7 @@ def addable_cadres(user: User, case: SelectionCase, q: str = "") -> QuerySet[Cad
         .select_related("unit")
     )
     if q:
-        qs = qs.filter(Q(name__contains=q) | Q(name_pinyin__startswith=q.lower()))
+        qs = qs.filter(search_q(q))
     return qs.order_by("unit_path", "name_pinyin", "id")
 
 
