@@ -58,7 +58,8 @@ from zugong.development.rules import (
 from zugong.development.services import refresh_case_findings
 from zugong.members.models import Member, MemberStatus, MemberType
 from zugong.members.services import create_member
-from zugong.orgs.models import Organization, OrgKind, OrgStatus
+from zugong.orgs.models import Organization, OrgKind
+from zugong.orgs.row_org import OrgColumns, active_by_name, resolve_row_org
 
 CHANGE_REASON = "一张表导入（历史发展党员档案）"
 STEP_NOTE = "一张表导入的历史记录"
@@ -195,17 +196,13 @@ EXAMPLE = {"name": "示例：张三", "applied_on": "2020-03-01"}
 
 def prepare(ctx: ImportContext) -> None:
     orgs = list(Organization.objects.filter(path__startswith=ctx.scope_path))
-    by_name: dict[str, list[Organization]] = defaultdict(list)
-    for org in orgs:
-        if org.status == OrgStatus.ACTIVE and org.kind == OrgKind.BRANCH:
-            by_name[fold(org.name)].append(org)
     steps = {d.code: d for d in StepDefinition.objects.filter(is_active=True)}
     periods = list(
         RuleSetPeriod.objects.order_by("-effective_from").values_list("effective_from", "rule_set")
     )
     ctx.data.update(
         orgs_by_code={org.code: org for org in orgs},
-        orgs_by_name=by_name,
+        orgs_by_name=active_by_name(orgs, lambda o: o.kind == OrgKind.BRANCH),
         steps=steps,
         periods=periods,
         rule_ctx=RuleContext(today=ctx.today),
@@ -253,46 +250,25 @@ def _check_identity(row: Row, ctx: ImportContext) -> Iterator[RowError]:
         )
 
 
+BRANCH_COLUMNS = OrgColumns(
+    code_key="org_code",
+    name_key="org_name",
+    code_label="所在党支部编码",
+    name_label="所在党支部名称",
+)
+
+
+def _only_branches(org: Organization) -> str | None:
+    if org.kind != OrgKind.BRANCH:
+        return f"入党申请由党支部受理，“{org.name}”是{org.get_kind_display()}"
+    return None
+
+
 def _resolve_org(row: Row, ctx: ImportContext) -> Iterator[RowError]:
-    v = row.values
-    code_, name = v.get("org_code"), v.get("org_name")
-    if code_:
-        org = ctx.data["orgs_by_code"].get(code_)
-        if org is None:
-            yield ctx.error(row, "org_code", f"所在党支部编码：“{code_}”不存在或不在您的管理范围内")
-        elif org.kind != OrgKind.BRANCH:
-            yield ctx.error(
-                row,
-                "org_code",
-                f"所在党支部编码：入党申请由党支部受理，“{org.name}”是{org.get_kind_display()}",
-            )
-        elif org.status != OrgStatus.ACTIVE:
-            yield ctx.error(row, "org_code", f"所在党支部编码：“{org.name}”已撤销")
-        elif name and fold(name) != fold(org.name):
-            yield ctx.error(
-                row,
-                "org_name",
-                f"所在党支部名称：编码“{code_}”对应的是“{org.name}”，与所填名称不一致",
-            )
-        else:
-            v["_org"] = org
-    elif name:
-        found = ctx.data["orgs_by_name"].get(fold(name), [])
-        if not found:
-            yield ctx.error(
-                row, "org_name", f"所在党支部名称：您的管理范围内没有名为“{name}”的正常党支部"
-            )
-        elif len(found) > 1:
-            yield ctx.error(
-                row,
-                "org_name",
-                f"所在党支部名称：您的管理范围内有{len(found)}个名为“{name}”的党支部，请改填编码",
-            )
-        else:
-            v["_org"] = found[0]
-    else:
-        key = "org_code" if "org_code" in ctx.present else "org_name"
-        yield ctx.error(row, key, "所在党支部：编码和名称至少填写一项")
+    data = ctx.data
+    return resolve_row_org(
+        row, ctx, BRANCH_COLUMNS, data["orgs_by_code"], data["orgs_by_name"], _only_branches
+    )
 
 
 def _check_order(row: Row, ctx: ImportContext) -> Iterator[RowError]:

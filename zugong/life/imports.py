@@ -31,7 +31,8 @@ from zugong.core.services import refresh_findings
 from zugong.life import selectors, services, tally
 from zugong.life.models import Attendance, AttendanceStatus, Meeting, MeetingType
 from zugong.life.services import AttendanceEntry, Roster
-from zugong.orgs.models import LeadershipTeam, Organization, OrgStatus
+from zugong.orgs.models import LeadershipTeam, Organization
+from zugong.orgs.row_org import OrgColumns, active_by_name, resolve_row_org
 
 CHANGE_REASON = "一张表导入"
 BATCH = 1000
@@ -148,14 +149,10 @@ def prepare(ctx: ImportContext) -> None:
     orgs = list(
         Organization.objects.filter(path__startswith=ctx.scope_path).select_related("parent")
     )
-    by_name: dict[str, list[Organization]] = defaultdict(list)
-    for org in orgs:
-        if org.status == OrgStatus.ACTIVE:
-            by_name[fold(org.name)].append(org)
     type_list = list(selectors.meeting_types())
     ctx.data.update(
         orgs_by_code={org.code: org for org in orgs},
-        orgs_by_name=by_name,
+        orgs_by_name=active_by_name(orgs),
         type_list=type_list,
         types={fold(t.name): t for t in type_list} | {fold(t.code): t for t in type_list},
         with_team=set(
@@ -175,38 +172,20 @@ def _roster(ctx: ImportContext, org: Organization, row: Row) -> Roster:
     return cache[org.pk]
 
 
+ORG_COLUMNS = OrgColumns(
+    code_key="org_code",
+    name_key="org_name",
+    code_label="组织编码",
+    name_label="组织名称",
+    noun="党组织",
+    revoked_tail="，不能登记会议",
+)
+
+
 def _resolve_org(row: Row, ctx: ImportContext) -> Iterator[RowError]:
-    v = row.values
-    code, name = v.get("org_code"), v.get("org_name")
-    if code:
-        org = ctx.data["orgs_by_code"].get(code)
-        if org is None:
-            yield ctx.error(row, "org_code", f"组织编码：“{code}”不存在或不在您的管理范围内")
-        elif org.status != OrgStatus.ACTIVE:
-            yield ctx.error(row, "org_code", f"组织编码：“{org.name}”已撤销，不能登记会议")
-        elif name and fold(name) != fold(org.name):
-            yield ctx.error(
-                row, "org_name", f"组织名称：编码“{code}”对应的是“{org.name}”，与所填名称不一致"
-            )
-        else:
-            v["_org"] = org
-    elif name:
-        found = ctx.data["orgs_by_name"].get(fold(name), [])
-        if not found:
-            yield ctx.error(
-                row, "org_name", f"组织名称：您的管理范围内没有名为“{name}”的正常党组织"
-            )
-        elif len(found) > 1:
-            yield ctx.error(
-                row,
-                "org_name",
-                f"组织名称：您的管理范围内有{len(found)}个名为“{name}”的党组织，请改填组织编码",
-            )
-        else:
-            v["_org"] = found[0]
-    else:
-        key = "org_code" if "org_code" in ctx.present else "org_name"
-        yield ctx.error(row, key, "组织名称：组织编码和组织名称至少填写一项")
+    return resolve_row_org(
+        row, ctx, ORG_COLUMNS, ctx.data["orgs_by_code"], ctx.data["orgs_by_name"]
+    )
 
 
 def _check_type(row: Row, ctx: ImportContext) -> Iterator[RowError]:

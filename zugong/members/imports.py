@@ -36,8 +36,9 @@ from zugong.core.services import refresh_findings
 from zugong.members.completeness import completeness_score
 from zugong.members.models import Member, MemberStatus, MemberType
 from zugong.members.services import contribution, derive_fields
-from zugong.orgs.models import Organization, OrgKind, OrgStatus
+from zugong.orgs.models import Organization, OrgKind
 from zugong.orgs.rollups import apply_path_deltas
+from zugong.orgs.row_org import OrgColumns, active_by_name, resolve_row_org
 from zugong.orgs.services import refresh_org_findings
 
 CHANGE_REASON = "一张表导入"
@@ -265,13 +266,9 @@ def prepare(ctx: ImportContext) -> None:
             "id", "name", "code", "kind", "status", "path", "depth"
         )
     )
-    branches_by_name: dict[str, list[Organization]] = defaultdict(list)
-    for org in orgs:
-        if org.kind == OrgKind.BRANCH and org.status == OrgStatus.ACTIVE:
-            branches_by_name[fold(org.name)].append(org)
     ctx.data["orgs_by_code"] = {org.code: org for org in orgs}
     ctx.data["orgs_by_id"] = {org.pk: org for org in orgs}
-    ctx.data["branches_by_name"] = branches_by_name
+    ctx.data["branches_by_name"] = active_by_name(orgs, lambda o: o.kind == OrgKind.BRANCH)
 
 
 def _adult_on(birth: date) -> date:
@@ -357,50 +354,30 @@ def _check_phone(row: Row, ctx: ImportContext) -> Iterator[RowError]:
             yield ctx.error(row, "phone", "手机号：应为以1开头的11位数字")
 
 
+BRANCH_COLUMNS = OrgColumns(
+    code_key="branch_code",
+    name_key="branch_name",
+    code_label="所在党支部编码",
+    name_label="所在党支部",
+    revoked_tail="，不能编入党员",
+)
+
+
+def _only_branches(org: Organization) -> str | None:
+    if org.kind != OrgKind.BRANCH:
+        return f"“{org.name}”是{org.get_kind_display()}，党员只能编入党支部"
+    return None
+
+
 def _check_branch(row: Row, ctx: ImportContext) -> Iterator[RowError]:
-    v = row.values
-    branch_code, branch_name = v.get("branch_code"), v.get("branch_name")
-    if branch_code:
-        org = ctx.data["orgs_by_code"].get(branch_code)
-        if org is None:
-            yield ctx.error(
-                row,
-                "branch_code",
-                f"所在党支部编码：组织编码“{branch_code}”不存在或不在您的管理范围内",
-            )
-        elif org.kind != OrgKind.BRANCH:
-            yield ctx.error(
-                row,
-                "branch_code",
-                f"所在党支部编码：“{org.name}”是{org.get_kind_display()}，党员只能编入党支部",
-            )
-        elif org.status != OrgStatus.ACTIVE:
-            yield ctx.error(row, "branch_code", f"所在党支部编码：“{org.name}”已撤销，不能编入党员")
-        elif branch_name and fold(branch_name) != fold(org.name):
-            yield ctx.error(
-                row,
-                "branch_name",
-                f"所在党支部：编码“{branch_code}”对应的是“{org.name}”，与所填名称不一致",
-            )
-        else:
-            v["_org"] = org
-    elif branch_name:
-        found = ctx.data["branches_by_name"].get(fold(branch_name), [])
-        if not found:
-            yield ctx.error(
-                row, "branch_name", f"所在党支部：您的管理范围内没有名为“{branch_name}”的正常党支部"
-            )
-        elif len(found) > 1:
-            yield ctx.error(
-                row,
-                "branch_name",
-                f"所在党支部：您的管理范围内有{len(found)}个名为“{branch_name}”的党支部，请改填所在党支部编码",
-            )
-        else:
-            v["_org"] = found[0]
-    else:
-        key = "branch_code" if "branch_code" in ctx.present else "branch_name"
-        yield ctx.error(row, key, "所在党支部：所在党支部编码和所在党支部至少填写一项")
+    return resolve_row_org(
+        row,
+        ctx,
+        BRANCH_COLUMNS,
+        ctx.data["orgs_by_code"],
+        ctx.data["branches_by_name"],
+        _only_branches,
+    )
 
 
 def validate_row(row: Row, ctx: ImportContext) -> list[RowError]:
