@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from zugong.cadres.archive_selectors import recent_assessment_text
 from zugong.cadres.lrmx import (
     FamilyMember as FamilyRecord,
 )
@@ -29,7 +30,6 @@ from zugong.cadres.lrmx import (
 )
 from zugong.cadres.lrmx.record import DEFAULT_VERSION
 from zugong.cadres.models import (
-    AnnualAssessment,
     AssessmentGrade,
     Cadre,
     Education,
@@ -233,12 +233,6 @@ def resume_entries(rows: list[ResumeRow]) -> list[ResumeEntry]:
     return ordered
 
 
-def assessments_text_from_rows(rows: list[AnnualAssessment], years: int = 3) -> str:
-    """The form's 年度考核结果 from the last `years` records: "2023年：称职；2024年：优秀"."""
-    recent = sorted(rows, key=lambda a: a.year)[-years:]
-    return "；".join(f"{a.year}年：{a.get_grade_display()}" for a in recent)
-
-
 def record_from_cadre(cadre: Cadre, *, photo: bytes | None = None) -> LrmxRecord:
     """The exchange record of one archive (prefetch its children to avoid a query per part)."""
     forms = {e.kind: e for e in cadre.educations.all() if e.on_form}
@@ -272,8 +266,7 @@ def record_from_cadre(cadre: Cadre, *, photo: bytes | None = None) -> LrmxRecord
         proposed_removal=cadre.proposed_removal,
         resume=format_resume(resume_entries(list(cadre.resume_entries.all()))),
         rewards=cadre.rewards_text,
-        assessments=cadre.assessments_text
-        or assessments_text_from_rows(list(cadre.assessments.all())),
+        assessments=cadre.assessments_text or recent_assessment_text(list(cadre.assessments.all())),
         reason=cadre.appointment_reason,
         family=[
             FamilyRecord(
