@@ -83,9 +83,13 @@ class ArchiveData:
     warnings: list[str] = field(default_factory=list)
 
 
-def _month_date(text: str, label: str) -> date | None:
-    month = parse_month(text, label=label)
+def month_start(month: tuple[int, int] | None) -> date | None:
+    """The first day of a (year, month) the codec read; the archive stores months as dates."""
     return date(month[0], month[1], 1) if month else None
+
+
+def _month_date(text: str, label: str) -> date | None:
+    return month_start(parse_month(text, label=label))
 
 
 def _full_date(text: str, label: str) -> date | None:
@@ -240,7 +244,7 @@ def record_from_cadre(cadre: Cadre, *, photo: bytes | None = None) -> LrmxRecord
     part = forms.get(EducationKind.PARTTIME)
     extra = cadre.lrmx_extra if isinstance(cadre.lrmx_extra, dict) else {}
     if photo is None:
-        photo = _photo_bytes(cadre)
+        photo = photo_bytes(cadre)
     return LrmxRecord(
         name=cadre.name,
         gender=cadre.gender,
@@ -291,7 +295,8 @@ def record_from_cadre(cadre: Cadre, *, photo: bytes | None = None) -> LrmxRecord
     )
 
 
-def _photo_bytes(cadre: Cadre) -> bytes:
+def photo_bytes(cadre: Cadre) -> bytes:
+    """The stored photo as it was received (empty when none or the file is gone)."""
     if not cadre.photo:
         return b""
     try:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.accounts.models import User
-from zugong.cadres.adform import adform_batch_docx_zip, adform_batch_pdf
+from zugong.cadres.adform import adform_batch_docx_zip, adform_batch_pdf, unique_filename
 from zugong.cadres.archive_services import derive_names, link_member
 from zugong.cadres.lrmx import (
     PERSON_ELEMENTS,
@@ -35,6 +35,8 @@ from zugong.cadres.lrmx_mapping import (
     archive_data_from_record,
     education_rows,
     family_rows,
+    month_start,
+    photo_bytes,
     prefetch_for_record,
     record_from_cadre,
 )
@@ -313,7 +315,11 @@ def apply_archive_data(
         actor,
         [
             ResumeEntry(
-                cadre=cadre, start=_day(e.start), end=_day(e.end), text=e.text, position=position
+                cadre=cadre,
+                start=month_start(e.start),
+                end=month_start(e.end),
+                text=e.text,
+                position=position,
             )
             for position, e in enumerate(data.resume)
         ],
@@ -325,8 +331,8 @@ def apply_archive_data(
             ResumeEntry(
                 cadre=cadre,
                 parent=main,
-                start=_day(during.start),
-                end=_day(during.end),
+                start=month_start(during.start),
+                end=month_start(during.end),
                 text=during.text,
                 position=sub,
             )
@@ -356,21 +362,8 @@ def _with(row, cadre: Cadre):  # noqa: ANN001, ANN202 - any child row
     return row
 
 
-def _day(month: tuple[int, int] | None):  # noqa: ANN202 - date or None
-    from datetime import date
-
-    return date(month[0], month[1], 1) if month else None
-
-
 def _store_photo(cadre: Cadre, photo: bytes) -> None:
-    current = b""
-    if cadre.photo:
-        try:
-            with cadre.photo.open("rb") as handle:
-                current = handle.read()
-        except FileNotFoundError:
-            current = b""
-    if current != photo:
+    if photo_bytes(cadre) != photo:
         cadre.photo.save(f"{secrets.token_hex(12)}.jpg", ContentFile(photo), save=False)
 
 
@@ -448,16 +441,12 @@ def _export_job(job: CadreFileJob) -> None:
 def lrmx_zip(
     records: list[LrmxRecord], progress: Callable[[int, int], None] | None = None
 ) -> bytes:
-    """A zip of `<姓名>.lrmx` files (a name used twice gets its ID tail appended)."""
+    """A zip of `<姓名>.lrmx` files, named as the Word batch names its files."""
     buffer = io.BytesIO()
     used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for index, record in enumerate(records, start=1):
-            name = record.name or "未命名"
-            if name in used:
-                name = f"{name}-{record.id_number[-4:]}"
-            used.add(name)
-            archive.writestr(f"{name}.lrmx", write_lrmx(record))
+            archive.writestr(unique_filename(record.name, used, ".lrmx"), write_lrmx(record))
             if progress:
                 progress(index, len(records))
     return buffer.getvalue()
