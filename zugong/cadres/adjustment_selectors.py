@@ -10,6 +10,7 @@ from zugong.accounts.models import User
 from zugong.cadres.growth_selectors import cadre_search
 from zugong.cadres.models import Adjustment, AdjustmentSituation, Incentive, Unit
 from zugong.cadres.scope import get_scoped, scoped
+from zugong.orgs.models import subtree_q
 
 
 def situations(include_inactive: bool = False) -> QuerySet[AdjustmentSituation]:
@@ -29,7 +30,7 @@ class AdjustmentFilters:
 def adjustments(user: User, f: AdjustmentFilters) -> QuerySet[Adjustment]:
     qs = scoped(user, Adjustment.objects.select_related("cadre", "cadre__unit", "situation"))
     if f.unit is not None:
-        qs = qs.filter(unit_path__startswith=f.unit.path)
+        qs = qs.filter(subtree_q("unit_path", f.unit.path))
     if f.situation is not None:
         qs = qs.filter(situation_id=f.situation)
     if f.way:
@@ -57,7 +58,7 @@ class IncentiveFilters:
 def incentives(user: User, f: IncentiveFilters) -> QuerySet[Incentive]:
     qs = scoped(user, Incentive.objects.select_related("cadre", "cadre__unit"))
     if f.unit is not None:
-        qs = qs.filter(unit_path__startswith=f.unit.path)
+        qs = qs.filter(subtree_q("unit_path", f.unit.path))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.year is not None:

@@ -29,6 +29,7 @@ from zugong.cadres.models import (
 )
 from zugong.cadres.scope import get_scoped, scoped
 from zugong.core.models import Finding
+from zugong.orgs.models import subtree_q
 
 
 def cadre_search(qs: QuerySet, q: str, prefix: str = "cadre__") -> QuerySet:
@@ -78,7 +79,7 @@ class ReserveFilters:
 def reserve_entries(user: User, f: ReserveFilters) -> QuerySet[ReserveEntry]:
     qs = scoped(user, ReserveEntry.objects.select_related("cadre", "cadre__unit"))
     if f.unit is not None:
-        qs = qs.filter(unit_path__startswith=f.unit.path)
+        qs = qs.filter(subtree_q("unit_path", f.unit.path))
     if f.level:
         qs = qs.filter(target_level=f.level)
     if f.state == "in":
@@ -120,7 +121,7 @@ class AssignmentFilters:
 def assignments(user: User, f: AssignmentFilters) -> QuerySet[Assignment]:
     qs = scoped(user, Assignment.objects.select_related("cadre", "cadre__unit"))
     if f.unit is not None:
-        qs = qs.filter(unit_path__startswith=f.unit.path)
+        qs = qs.filter(subtree_q("unit_path", f.unit.path))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     ongoing = Q(started_on__lte=f.today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=f.today))

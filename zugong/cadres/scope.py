@@ -9,6 +9,7 @@ from django.http import Http404
 
 from zugong.accounts.models import User
 from zugong.cadres.models import Cadre, Unit
+from zugong.orgs.models import subtree_q
 
 M = TypeVar("M", bound=Model)
 
@@ -18,7 +19,7 @@ def scoped(user: User, queryset: QuerySet[M], field: str = "unit_path") -> Query
     path = user.cadre_scope.path
     if path is None:
         return queryset.none()
-    return queryset.filter(**{f"{field}__startswith": path})
+    return queryset.filter(subtree_q(field, path))
 
 
 def visible_units(user: User) -> QuerySet[Unit]:

@@ -29,6 +29,7 @@ from zugong.cadres.models import (
 from zugong.cadres.scope import get_scoped, scoped, visible_cadres
 from zugong.core.exports import Exporter, register_exporter
 from zugong.core.models import Finding
+from zugong.orgs.models import subtree_q
 
 Step = SelectionStepKind
 # How long an ended 公示 stays on the list of recent notices.
@@ -53,7 +54,7 @@ def case_list(user: User, f: SelectionFilters) -> QuerySet[SelectionCase]:
     if f.step:
         qs = qs.filter(current_step=f.step)
     if f.unit is not None:
-        qs = qs.filter(unit_path__startswith=f.unit.path)
+        qs = qs.filter(subtree_q("unit_path", f.unit.path))
     if f.q:
         qs = qs.filter(
             Q(title__contains=f.q)
@@ -78,10 +79,6 @@ def get_notice(user: User, pk: int) -> PublicNotice:
 
 def posts_for_new_case(user: User) -> QuerySet[Post]:
     return scoped(user, Post.objects.filter(is_active=True)).select_related("unit")
-
-
-def units_for_filter(user: User) -> QuerySet[Unit]:
-    return scoped(user, Unit.objects.filter(is_active=True), field="path").order_by("path")[:300]
 
 
 def addable_cadres(user: User, case: SelectionCase, q: str = "") -> QuerySet[Cadre]:

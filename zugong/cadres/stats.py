@@ -27,6 +27,7 @@ from zugong.cadres.models import (
 )
 from zugong.cadres.scope import scoped
 from zugong.core.rules.engine import RuleContext
+from zugong.orgs.models import subtree_q
 
 HAN = "汉族"
 
@@ -108,7 +109,7 @@ def birth_range(on: date, youngest: int | None, oldest: int | None) -> Q:
 def cadre_base(user: User, unit: Unit | None, active_only: bool) -> QuerySet[Cadre]:
     qs = scoped(user, Cadre.objects.all())
     if unit is not None:
-        qs = qs.filter(unit_path__startswith=unit.path)
+        qs = qs.filter(subtree_q("unit_path", unit.path))
     if active_only:
         qs = qs.filter(status=CadreStatus.ACTIVE)
     return qs.order_by()

@@ -20,7 +20,8 @@ from zugong.cadres.models import (
     PostQuota,
     Unit,
 )
-from zugong.cadres.scope import get_scoped, scoped, visible_units
+from zugong.cadres.scope import get_scoped, visible_units
+from zugong.orgs.models import subtree_q
 
 # A holding uses a 职数 when it is the 主职, or a 兼职 flagged so.
 COUNTS_TOWARD_QUOTA = Q(is_main=True) | Q(counts_toward_quota=True)
@@ -33,41 +34,61 @@ def _level_order(level: str) -> int:
 # --- the tree --------------------------------------------------------------------------------
 
 
+# A scope of up to this many units (a county) shows its whole tree at once; a larger one (a city,
+# a province) shows the anchor's next level and opens the rest branch by branch.
+TREE_EAGER_UNITS = 500
+
+
 @dataclass
 class UnitNode:
     unit: Unit
     cadres: int = 0
     posts: int = 0
     children: list[UnitNode] = field(default_factory=list)
+    # Children in the database that were not loaded (opened on demand).
+    unloaded_children: int = 0
 
 
-def unit_tree(user: User, *, include_inactive: bool = False) -> list[UnitNode]:
-    """The account's units as a forest, with active cadres and posts counted: three queries."""
+def unit_tree(
+    user: User, *, include_inactive: bool = False, under: Unit | None = None
+) -> list[UnitNode]:
+    """The account's units as a forest with their active cadres and posts counted: the whole scope
+    when small, else down to the anchor's next level; with `under`, that unit's children."""
     units = visible_units(user).order_by("path")
     if not include_inactive:
         units = units.filter(is_active=True)
-    cadre_counts = dict(
-        scoped(user, Cadre.objects.filter(status=CadreStatus.ACTIVE))
-        .values_list("unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
+    if under is not None:
+        units = units.filter(parent=under)
+    elif units.count() > TREE_EAGER_UNITS:
+        anchor_depth = len(user.cadre_scope.path or "") // UNIT_PATH_STEP
+        units = units.filter(depth__lte=anchor_depth + 1)
+    loaded = list(units)
+    ids = [unit.pk for unit in loaded]
+    cadre_counts = _counts_by(
+        Cadre.objects.filter(unit_id__in=ids, status=CadreStatus.ACTIVE), "unit_id"
     )
-    post_counts = dict(
-        scoped(user, Post.objects.filter(is_active=True))
-        .values_list("unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    post_counts = _counts_by(Post.objects.filter(unit_id__in=ids, is_active=True), "unit_id")
     nodes: dict[int, UnitNode] = {}
     roots: list[UnitNode] = []
-    for unit in units:
+    for unit in loaded:
         node = UnitNode(unit, cadre_counts.get(unit.pk, 0), post_counts.get(unit.pk, 0))
         nodes[unit.pk] = node
         parent = nodes.get(unit.parent_id) if unit.parent_id else None
         (parent.children if parent else roots).append(node)
+    childless = [node.unit.pk for node in nodes.values() if not node.children]
+    children = Unit.objects.filter(parent_id__in=childless)
+    if not include_inactive:
+        children = children.filter(is_active=True)
+    for parent_id, n in _counts_by(children, "parent_id").items():
+        nodes[parent_id].unloaded_children = n
     for node in nodes.values():
         node.children.sort(key=lambda n: (n.unit.sort_order, n.unit.path))
+    roots.sort(key=lambda n: (n.unit.sort_order, n.unit.path))
     return roots
+
+
+def _counts_by(rows: QuerySet, column: str) -> dict[int, int]:
+    return dict(rows.values_list(column).annotate(n=Count("id")).order_by())
 
 
 def unit_choices(user: User, *, active_only: bool = True) -> QuerySet[Unit]:
@@ -78,10 +99,10 @@ def unit_choices(user: User, *, active_only: bool = True) -> QuerySet[Unit]:
 FILTER_UNITS_MAX = 300
 
 
-def filter_unit_choices(user: User, selected: Unit | None = None) -> list[Unit]:
-    """The options of a list's unit filter: the anchor and the level below it, plus the chosen
-    unit's line and children (choose a county, then its units), at most FILTER_UNITS_MAX, so a
-    province's thousands of units never fill one <select>."""
+def filter_unit_choices(user: User, selected: Unit | None = None) -> list[tuple[int, str]]:
+    """The (id, name) options of a list's unit filter: the anchor and the level below it, plus
+    the chosen unit's line and children (choose a county, then its units), at most
+    FILTER_UNITS_MAX, so a province's thousands of units never fill one <select>."""
     anchor_path = user.cadre_scope.path
     if anchor_path is None:
         return []
@@ -92,8 +113,8 @@ def filter_unit_choices(user: User, selected: Unit | None = None) -> list[Unit]:
             selected.path[:i] for i in range(UNIT_PATH_STEP, len(selected.path) + 1, UNIT_PATH_STEP)
         ]
         near |= Q(path__in=line) | Q(parent_id=selected.pk)
-    options = visible_units(user).filter(near, is_active=True).only("name", "path", "depth")
-    return list(options.order_by("path")[:FILTER_UNITS_MAX])
+    options = visible_units(user).filter(near, is_active=True).order_by("path")
+    return list(options.values_list("pk", "name")[:FILTER_UNITS_MAX])
 
 
 def get_post(user: User, pk: int) -> Post:
@@ -200,7 +221,7 @@ def staffing_rows(user: User, root: Unit | None = None, kind: str = "") -> list[
         if not user.cadre_scope.contains(root.path):
             return []
         path = root.path
-    unit_q = Q(unit__path__startswith=path)
+    unit_q = subtree_q("unit__path", path)
     if kind:
         unit_q &= Q(unit__kind=kind)
     rows: dict[tuple[int, str], StaffingRow] = {}

@@ -23,6 +23,7 @@ from zugong.cadres.models import (
     Unit,
     UnitKind,
 )
+from zugong.orgs.models import subtree_q
 from zugong.orgs.services import next_child_path
 
 UNIT_EDITABLE = frozenset(
@@ -77,12 +78,12 @@ def create_unit(
 
 def _check_deactivation(unit: Unit) -> None:
     subtree = unit.path
-    active_children = Unit.objects.filter(path__startswith=subtree, is_active=True).exclude(
+    active_children = Unit.objects.filter(subtree_q("path", subtree), is_active=True).exclude(
         pk=unit.pk
     )
     if active_children.exists():
         raise ValidationError({"is_active": "在用：该单位还有在用的下级单位，请先停用下级单位。"})
-    cadres = Cadre.objects.filter(unit_path__startswith=subtree, status=CadreStatus.ACTIVE)
+    cadres = Cadre.objects.filter(subtree_q("unit_path", subtree), status=CadreStatus.ACTIVE)
     if cadres.exists():
         raise ValidationError(
             {"is_active": f"在用：该单位还有{cadres.count()}名在职干部，请先调整其所在单位。"}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 # A filtered list counts at most this many rows and shows "1000+" beyond; scanning further costs
@@ -40,19 +41,28 @@ def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP rows: an exact count of a province subtree costs more than the page.
 
-    A caller that already knows the total (from the roll-up table) passes it as `known_count`.
+    A caller that already knows the total (from the roll-up table) passes it as `known_count`;
+    one whose rows carry joins the count does not need passes the plain rows as `count_rows`.
     """
 
-    def __init__(self, object_list: Any, per_page: int, known_count: int | None = None) -> None:
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        known_count: int | None = None,
+        count_rows: QuerySet | None = None,
+    ) -> None:
         super().__init__(object_list, per_page)
         self.known_count = known_count
+        self.count_rows = count_rows
 
     @cached_property
     def count(self) -> int:
         if self.known_count is not None:
             return self.known_count
         # Without the ORDER BY the database may stop as soon as it has found COUNT_CAP + 1 rows.
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        rows = self.object_list if self.count_rows is None else self.count_rows.values("pk")
+        return rows.order_by()[: COUNT_CAP + 1].count()
 
     cap = COUNT_CAP
 
@@ -62,6 +72,11 @@ class CappedPaginator(Paginator):
 
 
 def paginate(
-    request: HttpRequest, object_list: Any, per_page: int = 50, known_count: int | None = None
+    request: HttpRequest,
+    object_list: Any,
+    per_page: int = 50,
+    known_count: int | None = None,
+    count_rows: QuerySet | None = None,
 ) -> Page:
-    return CappedPaginator(object_list, per_page, known_count).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(object_list, per_page, known_count, count_rows)
+    return paginator.get_page(request.GET.get("page"))

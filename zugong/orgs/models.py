@@ -12,6 +12,28 @@ PATH_STEP = 4
 PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+def path_successor(path: str) -> str | None:
+    """The next path of the same length ("0001002Z" -> "00010030"), None after the last one."""
+    chars = list(path)
+    for i in range(len(chars) - 1, -1, -1):
+        digit = PATH_ALPHABET.index(chars[i])
+        if digit + 1 < len(PATH_ALPHABET):
+            chars[i] = PATH_ALPHABET[digit + 1]
+            return "".join(chars)
+        chars[i] = PATH_ALPHABET[0]
+    return None
+
+
+def subtree_q(field: str, path: str) -> models.Q:
+    """Rows whose `field` path lies under `path`, as the range [path, successor) rather than
+    LIKE 'path%': a plain b-tree index that starts with another column, such as
+    (status, unit_path), can seek a range in any collation but a LIKE only under "C". Paths use
+    digits and capitals of one width per level, which every collation orders as "C" does."""
+    upper = path_successor(path) if path else None
+    bounds = {f"{field}__gte": path, f"{field}__lt": upper} if upper else {f"{field}__gte": path}
+    return models.Q(**bounds)
+
+
 class OrgKind(models.TextChoices):
     COUNTY_COMMITTEE = "county_committee", "县委"
     PARTY_COMMITTEE = "party_committee", "党（工）委"

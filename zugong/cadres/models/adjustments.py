@@ -65,6 +65,7 @@ class Adjustment(TimeStamped):
     class Meta:
         verbose_name = verbose_name_plural = "能上能下调整"
         ordering = ["unit_path", "-proposed_on"]
+        indexes = [models.Index(fields=["unit_path"], name="cadre_adjustment_path_idx")]
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.get_way_display()}"
@@ -90,6 +91,7 @@ class Incentive(TimeStamped):
     class Meta:
         verbose_name = verbose_name_plural = "激励记录"
         ordering = ["unit_path", "-decided_on"]
+        indexes = [models.Index(fields=["unit_path"], name="cadre_incentive_path_idx")]
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.get_kind_display()}"

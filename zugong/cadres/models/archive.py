@@ -124,11 +124,6 @@ class Cadre(TimeStamped):
         indexes = [
             models.Index(fields=["unit_path", "name_pinyin", "id"], name="cadre_list_order_idx"),
             models.Index(
-                fields=["unit_path"],
-                name="cadre_path_prefix_idx",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
                 fields=["name_pinyin"], name="cadre_pinyin_idx", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(

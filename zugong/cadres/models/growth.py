@@ -32,6 +32,7 @@ class ReserveEntry(TimeStamped):
     class Meta:
         verbose_name = verbose_name_plural = "优秀年轻干部库"
         ordering = ["unit_path", "-entered_on"]
+        indexes = [models.Index(fields=["unit_path"], name="cadre_reserve_path_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["cadre"],
@@ -76,6 +77,7 @@ class Assignment(TimeStamped):
     class Meta:
         verbose_name = verbose_name_plural = "一线历练"
         ordering = ["unit_path", "-started_on"]
+        indexes = [models.Index(fields=["unit_path"], name="cadre_assignment_path_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),

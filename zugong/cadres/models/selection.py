@@ -81,11 +81,7 @@ class SelectionCase(TimeStamped):
         verbose_name = verbose_name_plural = "选拔任用纪实"
         ordering = ["-opened_on", "-id"]
         indexes = [
-            models.Index(
-                fields=["unit_path"],
-                name="cadre_selection_path_idx",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            models.Index(fields=["unit_path"], name="cadre_selection_path_idx"),
             models.Index(fields=["status", "unit_path"], name="cadre_selection_status_idx"),
         ]
 
@@ -179,7 +175,10 @@ class PublicNotice(TimeStamped):
     class Meta:
         verbose_name = verbose_name_plural = "任前公示"
         ordering = ["-starts_on", "-id"]
-        indexes = [models.Index(fields=["ends_on", "starts_on"], name="cadre_notice_dates_idx")]
+        indexes = [
+            models.Index(fields=["ends_on", "starts_on"], name="cadre_notice_dates_idx"),
+            models.Index(fields=["unit_path"], name="cadre_notice_path_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cadre} 任前公示"

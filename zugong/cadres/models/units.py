@@ -84,11 +84,9 @@ class Unit(TimeStamped):
     class Meta:
         verbose_name = verbose_name_plural = "单位"
         ordering = ["path"]
-        indexes = [
-            models.Index(
-                fields=["path"], name="cadre_unit_path_idx", opclasses=["varchar_pattern_ops"]
-            ),
-        ]
+        # Subtrees are path ranges (orgs.models.subtree_q) on the unique index of `path`; the
+        # filter lists' "this level and the next" reads by depth within a range.
+        indexes = [models.Index(fields=["depth", "path"], name="cadre_unit_depth_path_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -147,9 +145,7 @@ class Post(TimeStamped):
         verbose_name = verbose_name_plural = "领导职务"
         ordering = ["unit_path", "sort_order", "id"]
         indexes = [
-            models.Index(
-                fields=["unit_path"], name="cadre_post_path_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            models.Index(fields=["unit_path", "sort_order", "id"], name="cadre_post_order_idx")
         ]
 
     def __str__(self) -> str:

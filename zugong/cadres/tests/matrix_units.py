@@ -15,6 +15,7 @@ ENTRIES: dict[str, Entry] = {
     "cadres:staffing": Entry(None, read_expect()),
     "cadres:unit_create": Entry(None, write_expect(), post=True),
     "cadres:unit_detail": Entry(unit, read_expect(), out_of_scope=out_expect()),
+    "cadres:unit_children": Entry(unit, read_expect(), out_of_scope=out_expect()),
     "cadres:unit_edit": Entry(unit, write_expect(), out_of_scope=out_expect(), post=True),
     "cadres:post_create": Entry(unit, write_expect(), out_of_scope=out_expect(), post=True),
     "cadres:quota_edit": Entry(unit, write_expect(), out_of_scope=out_expect(), post=True),

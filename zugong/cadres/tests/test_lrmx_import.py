@@ -225,6 +225,20 @@ def test_batch_export_leaves_out_cadres_outside_the_scope(users, unit_tree):
         assert archive.namelist() == ["甲.lrmx"]
 
 
+def test_list_page_batch_form_exports_that_page(client, officer, unit_tree):
+    cadres = [make_cadre(unit_tree.town_a, f"干部{i}", date(1980, 1, 1 + i)) for i in range(3)]
+    client.force_login(officer)
+    page = client.get(reverse("cadres:cadre_list")).content.decode()
+    ids = ",".join(str(c.pk) for c in sorted(cadres, key=lambda c: c.name_pinyin))
+    assert f'name="ids" value="{ids}"' in page
+    response = client.post(
+        reverse("cadres:batch_export"), {"ids": ids, "kind": CadreFileJob.Kind.LRMX_EXPORT}
+    )
+    assert response.status_code == 302
+    job = CadreFileJob.objects.get()
+    assert sorted(job.cadre_ids) == sorted(c.pk for c in cadres)
+
+
 def test_import_pages_walk_through_upload_preview_and_apply(client, officer, unit_tree):
     client.force_login(officer)
     record = _record()

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from zugong.accounts.models import cadre_finding_path
 from zugong.cadres import archive_services as svc
-from zugong.cadres import unit_services
+from zugong.cadres import unit_selectors, unit_services
 from zugong.cadres.archive_services import PostInput
 from zugong.cadres.models import Cadre, CadreStatus, PostLevel, PostQuota, Unit, UnitKind
 from zugong.cadres.unit_rules import UNIT_KIND
@@ -319,3 +319,31 @@ def test_deactivating_a_unit_with_cadres_re_shows_the_form(client, users, staffe
     assert response.status_code == 200 and "在职干部" in response.content.decode()
     staffed.refresh_from_db()
     assert staffed.is_active
+
+
+def test_large_tree_opens_branch_by_branch(client, users, unit_tree, monkeypatch):
+    # Above TREE_EAGER_UNITS the page stops at the anchor's next level; each branch loads alone.
+    office = unit_services.create_unit(actor=None, parent=unit_tree.town_a, name="党政综合办公室")
+    make_cadre(office, "甲")
+    monkeypatch.setattr(unit_selectors, "TREE_EAGER_UNITS", 3)
+    client.force_login(users["cadre_officer"])
+    html = client.get(reverse("cadres:unit_tree")).content.decode()
+    assert "城关镇" in html and "党政综合办公室" not in html
+    children_url = reverse("cadres:unit_children", args=[unit_tree.town_a.pk])
+    assert children_url in html and "下级单位 1 个" in html
+    branch = client.get(children_url).content.decode()
+    assert "党政综合办公室" in branch and "干部 1 人" in branch
+    assert (
+        "没有下级单位"
+        in client.get(reverse("cadres:unit_children", args=[office.pk])).content.decode()
+    )
+    # Within the whole-tree limit nothing is left to open.
+    monkeypatch.setattr(unit_selectors, "TREE_EAGER_UNITS", 500)
+    html = client.get(reverse("cadres:unit_tree")).content.decode()
+    assert "党政综合办公室" in html and children_url not in html
+
+
+def test_branch_outside_scope_is_404(client, users, unit_tree):
+    client.force_login(users["leader"])
+    url = reverse("cadres:unit_children", args=[unit_tree.town_b.pk])
+    assert client.get(url).status_code == 404

@@ -92,20 +92,6 @@ def _filters(request: HttpRequest) -> sel.CadreFilters:
     )
 
 
-LIST_COLUMNS = (
-    "name",
-    "gender",
-    "birth_date",
-    "unit_path",
-    "name_pinyin",
-    "current_post_text",
-    "current_level",
-    "status",
-    "unit__name",
-    "current_rank__name",
-)
-
-
 @require_GET
 def cadre_list(request: HttpRequest) -> HttpResponse:
     require_cadre_reader(request)
@@ -113,23 +99,27 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     qs = sel.cadre_list(request.user, f)
     if request.GET.get("export") == "xlsx":
         return export_response("cadres", qs, unmasked=request.user.exports_unmasked)
+    page_obj = paginate(request, sel.list_rows(qs), count_rows=qs)
+    page_obj.object_list = sel.with_labels(page_obj.object_list)
+    status_options = [*CadreStatus.choices, ("all", "全部状态")]
     return render(
         request,
         "cadres/archive/list.html",
         {
-            # Only the columns the rows show: a page of 50 archives without their long texts.
-            "page_obj": paginate(request, qs.only(*LIST_COLUMNS)),
+            "page_obj": page_obj,
+            # The batch export of this page's 任免审批表 posts the ids as one list.
+            "page_ids": ",".join(str(row["pk"]) for row in page_obj.object_list),
             "detail_prefix": reverse("cadres:cadre_detail", args=[0])[: -len("0/")],
             "f": f,
-            "levels": PostLevel.choices,
-            "ranks": sel.rank_choices(),
-            "age_bands": AGE_BAND_LABELS,
-            "educations": sel.EDUCATION_CHOICES,
-            "education_scopes": sel.EDUCATION_SCOPES,
-            "statuses": CadreStatus.choices,
+            "unit_options": filter_unit_choices(request.user, f.unit),
+            "level_options": PostLevel.choices,
+            "rank_options": [(r.pk, r.name) for r in sel.rank_choices()],
+            "status_options": status_options,
             "status_param": request.GET.get("status", "active"),
-            "sorts": sel.SORT_LABELS,
-            "unit_choices": filter_unit_choices(request.user, f.unit),
+            "age_band_options": AGE_BAND_LABELS.items(),
+            "education_options": [(e, e) for e in sel.EDUCATION_CHOICES],
+            "education_scope_options": sel.EDUCATION_SCOPES.items(),
+            "sort_options": sel.SORT_LABELS.items(),
             "can_create": request.user.can_write_cadres,
         },
     )

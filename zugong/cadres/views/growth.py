@@ -49,7 +49,7 @@ def unit_param(request: HttpRequest) -> Unit | None:
         return None
 
 
-def unit_choices(request: HttpRequest) -> list[Unit]:
+def unit_choices(request: HttpRequest) -> list[tuple[int, str]]:
     """Units a list can be narrowed to: the anchor and the level below it (and the chosen one's
     line and children)."""
     raw = request.GET.get("unit", "")

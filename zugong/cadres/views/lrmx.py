@@ -23,6 +23,7 @@ from zugong.core.documents import pdf_response
 from zugong.core.downloads import docx_response, name_download
 from zugong.core.forms import ZForm
 from zugong.core.views import add_validation_error
+from zugong.orgs.models import subtree_q
 
 PREVIEW_DIFFS_SHOWN = 200
 
@@ -159,14 +160,15 @@ def batch_export(request: HttpRequest) -> HttpResponse:
     require_cadre_reader(request)
     if request.method == "GET":  # started from the list's buttons; the jobs are listed here
         return redirect("cadres:file_jobs")
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    # Ticked boxes send one id each; the list page sends its page's ids comma-separated.
+    ids = [int(v) for raw in request.POST.getlist("ids") for v in raw.split(",") if v.isdigit()]
     unit = request.POST.get("unit", "")
     if not ids and unit.isdigit():
         root = get_unit(request.user, int(unit))
         # One more than the limit, so the service can say the subtree is too large.
         ids = list(
             visible_cadres(request.user)
-            .filter(unit_path__startswith=root.path, status=CadreStatus.ACTIVE)
+            .filter(subtree_q("unit_path", root.path), status=CadreStatus.ACTIVE)
             .order_by("unit_path", "name_pinyin", "id")
             .values_list("pk", flat=True)[: settings.ZUGONG_CADRE_BATCH_LIMIT + 1]
         )

@@ -36,6 +36,7 @@ from zugong.cadres.selection_forms import (
     StatusForm,
 )
 from zugong.cadres.selection_rules import parameter_rows
+from zugong.cadres.views.growth import unit_choices
 from zugong.core.documents import pdf_response
 from zugong.core.downloads import docx_response
 from zugong.core.exports import export_response
@@ -85,7 +86,7 @@ def selection_list(request: HttpRequest) -> HttpResponse:
             "f": f,
             "statuses": SelectionStatus.choices,
             "steps": Step.choices,
-            "units": selectors.units_for_filter(request.user),
+            "units": unit_choices(request),
             "can_create": request.user.can_write_cadres,
         },
     )

@@ -51,6 +51,18 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """One branch of a large tree, opened from its parent's node (htmx)."""
+    require_cadre_reader(request)
+    unit = get_unit(request.user, pk)
+    show_inactive = request.GET.get("inactive") == "1"
+    nodes = unit_selectors.unit_tree(request.user, include_inactive=show_inactive, under=unit)
+    return render(
+        request, "cadres/units/_nodes.html", {"nodes": nodes, "show_inactive": show_inactive}
+    )
+
+
+@require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_cadre_reader(request)
     unit = get_unit(request.user, pk)
@@ -260,6 +272,7 @@ urlpatterns = [
     path("units/", unit_tree, name="unit_tree"),
     path("units/new/", unit_create, name="unit_create"),
     path("units/<int:pk>/", unit_detail, name="unit_detail"),
+    path("units/<int:pk>/children/", unit_children, name="unit_children"),
     path("units/<int:pk>/edit/", unit_edit, name="unit_edit"),
     path("units/<int:pk>/posts/new/", post_create, name="post_create"),
     path("units/<int:pk>/quota/", quota_edit, name="quota_edit"),
