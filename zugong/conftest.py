@@ -160,6 +160,9 @@ ROLE_ANCHORS = {
     Role.BRANCH_ADMIN: "branch_a1",
     Role.LEADER: "county",
     Role.CADRE_OFFICER: "county",
+    Role.SUPERVISION_OFFICER: "county",
+    Role.CUSTODIAN: "county",
+    Role.PROBLEM_TRACKER: "town_a",
 }
 # The cadre side's anchors (User.anchor_unit); roles not listed see no cadre data.
 ROLE_UNIT_ANCHORS = {

@@ -10,6 +10,7 @@ SESSION_IDLE_MINUTES  sessions expire after this much inactivity (default 30)
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -68,11 +69,17 @@ INSTALLED_APPS = [
     "zugong.development",
     "zugong.transfers",
     "zugong.cadres",
+    "zugong.supervision",
+    "zugong.surveys",
+    "zugong.inquiries",
     "zugong.dashboard",
     "zugong.demo",
 ]
 
 MIDDLEWARE = [
+    # First: the public portal's requests lose the client's address and user agent before any
+    # other code (or log) can see them.
+    "zugong.supervision.privacy.PortalPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,3 +225,21 @@ LOGGING = {
         "zugong": {"handlers": ["console"], "level": os.environ.get("ZUGONG_LOG_LEVEL", "INFO")},
     },
 }
+
+# --- 群众监督 (zugong.supervision) ------------------------------------------------------------
+# Encryption keys for 举报 texts, files and sealed identities: Fernet keys, comma-separated, newest
+# first (`python -m zugong.supervision.keys` prints a new one; docs/supervision.md: rotation).
+# Without keys a key derived from SECRET_KEY is used, and `manage.py check --deploy` warns.
+ZUGONG_SUPERVISION_KEYS = [
+    key.strip() for key in os.environ.get("ZUGONG_SUPERVISION_KEYS", "").split(",") if key.strip()
+]
+# The receipt codes' Argon2id salt: one per system (codes are looked up by their hash).
+ZUGONG_RECEIPT_SALT = (
+    os.environ.get("ZUGONG_RECEIPT_SALT")
+    or hashlib.sha256(("zugong-receipt:" + SECRET_KEY).encode()).hexdigest()[:32]
+)
+ZUGONG_RECEIPT_ARGON2 = (
+    {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    if TESTING
+    else {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 1}
+)

@@ -15,6 +15,13 @@ urlpatterns = [
     path("development/", include("zugong.development.urls")),
     path("transfers/", include("zugong.transfers.urls")),
     path("cadres/", include("zugong.cadres.urls")),
+    path("supervision/", include("zugong.supervision.urls")),
+    path("surveys/", include("zugong.surveys.urls")),
+    path("inquiries/", include("zugong.inquiries.urls")),
+    # The public portal: no login; privacy.PortalPrivacyMiddleware covers everything under it.
+    path("portal/surveys/", include("zugong.surveys.portal_urls")),
+    path("portal/progress/", include("zugong.inquiries.portal_urls")),
+    path("portal/", include("zugong.supervision.portal_urls")),
     path("imports/", include("zugong.core.imports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,13 @@ class Role(models.TextChoices):
     BRANCH_ADMIN = "branch_admin", "党支部书记/管理员"
     LEADER = "leader", "领导（只读）"
     CADRE_OFFICER = "cadre_officer", "干部科"
+    # 群众监督 (zugong.supervision): the 干部监督科 takes in and routes 举报 cases; a handler reads
+    # only the cases assigned to them, whatever their role.
+    SUPERVISION_OFFICER = "supervision_officer", "干部监督科"
+    # Approves or refuses a written request to open a reporter's sealed identity.
+    CUSTODIAN = "custodian", "举报人身份保管人"
+    # A responsible unit (责任单位) that updates its own 问题清单 items only (zugong.inquiries).
+    PROBLEM_TRACKER = "problem_tracker", "整改责任单位"
 
 
 WRITER_ROLES = frozenset(

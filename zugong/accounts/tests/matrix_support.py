@@ -18,6 +18,9 @@ ROLES = [
     Role.BRANCH_ADMIN,
     Role.LEADER,
     Role.CADRE_OFFICER,
+    Role.SUPERVISION_OFFICER,
+    Role.CUSTODIAN,
+    Role.PROBLEM_TRACKER,
 ]
 STRUCTURE = {Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.COMMITTEE_ADMIN}
 WRITERS = STRUCTURE | {Role.BRANCH_ADMIN}
@@ -53,6 +56,9 @@ class Entry:
     post: bool = False  # also POST an empty form: same status, never a 500
     post_expect: Callable[[str], int] | None = None  # None: same as the GET status
     has_scope: bool = True  # False: the kwargs name no scoped object
+    # Without login: staff pages send to the login page; the public portal answers.
+    anonymous: int = 302
+    anonymous_post: int | None = None  # None: same as the GET status
 
 
 def everyone(status: int) -> Callable[[str], int]:

@@ -1,0 +1,5 @@
+"""Staff pages (/inquiries/)."""
+
+app_name = "inquiries"
+
+urlpatterns: list = []

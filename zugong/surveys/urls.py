@@ -1,0 +1,5 @@
+"""Staff pages (/surveys/)."""
+
+app_name = "surveys"
+
+urlpatterns: list = []
