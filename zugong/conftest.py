@@ -39,6 +39,16 @@ def _fresh_code_cache():  # noqa: ANN202 - pytest fixture
     clear_code_cache()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():  # noqa: ANN202 - pytest fixture
+    """Throttle counts and proof-of-work challenges live in the cache: none carries over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def code(table: str, value: str) -> CodeItem:
     return CodeItem.objects.get(table__code=table, code=value)
 

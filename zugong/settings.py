@@ -223,6 +223,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "zugong": {"handlers": ["console"], "level": os.environ.get("ZUGONG_LOG_LEVEL", "INFO")},
+        # Pillow's debug output prints the EXIF of uploaded photos (a 举报 file's metadata).
+        "PIL": {"level": "INFO"},
     },
 }
 

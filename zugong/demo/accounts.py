@@ -31,6 +31,11 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("lingdao", "刘志明", Role.LEADER, "county"),
     # The 干部科: reads the party side like a leader, writes cadre archives (anchor_unit).
     DemoAccount("ganbu", "赵敏", Role.CADRE_OFFICER, "county"),
+    # 群众监督: the 干部监督科 routes 举报 cases; the custodian opens sealed identities on request.
+    DemoAccount("jiandu", "孙立新", Role.SUPERVISION_OFFICER, "county"),
+    DemoAccount("baoguan", "郑秀梅", Role.CUSTODIAN, "county"),
+    # A responsible unit of the 问题清单: updates its own items only.
+    DemoAccount("zhenggai", "吴海涛", Role.PROBLEM_TRACKER, "chengguan"),
 )
 
 

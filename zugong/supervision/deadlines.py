@@ -1,18 +1,19 @@
 """Due dates of a case's steps, counted in working days (the holiday and 调休 calendar).
 
 The statutory figures for 受理, 办理 and 反馈 are not confirmed for this channel (supervision.md §8.4),
-so each is a configurable rule parameter with a stated default; see case_rules.py.
+so each is a rule parameter (case_rules.py, rule "supervision.case_deadline") with a stated default
+that an administrator overrides with a dated RuleParameter.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from zugong.core.rules.engine import RuleContext
 from zugong.core.selectors import workday_calendar
 from zugong.supervision.models import ReportState
 
-# Working days allowed for the step that starts when a report enters each state (defaults; the
-# case rules make them parameters).
+# The national defaults, kept here for readers; the values in force come from the rule parameters.
 DEFAULT_STEP_WORKDAYS: dict[str, int] = {
     ReportState.RECEIVED: 5,  # 受理 or 不予受理
     ReportState.ACCEPTED: 3,  # 分办
@@ -21,13 +22,19 @@ DEFAULT_STEP_WORKDAYS: dict[str, int] = {
 }
 
 
-def step_workdays(state: str) -> int | None:
-    return DEFAULT_STEP_WORKDAYS.get(state)
+def step_workdays(state: str, ctx: RuleContext | None = None) -> int | None:
+    """Working days allowed for the step that starts in `state` (the parameter in force)."""
+    from zugong.supervision.case_rules import CASE_DEADLINE, STEP_PARAMS
+
+    key = STEP_PARAMS.get(state)
+    if key is None:
+        return None
+    return int((ctx or RuleContext()).param(CASE_DEADLINE, key))
 
 
-def step_due(state: str, start: date) -> date | None:
+def step_due(state: str, start: date, ctx: RuleContext | None = None) -> date | None:
     """The last day of the step that starts on `start` in `state`; None for final states."""
-    days = step_workdays(state)
+    days = step_workdays(state, ctx or RuleContext(today=start))
     if days is None:
         return None
     result = workday_calendar().add_workdays(start, days).value

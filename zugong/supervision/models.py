@@ -15,6 +15,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from zugong.core.models import TimeStamped
 from zugong.supervision.crypto import unseal
@@ -154,6 +155,11 @@ class Report(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def number(self) -> str:
+        """The case number staff quote (编号): not the receipt code, which only the reporter has."""
+        return f"JB{self.pk:06d}"
 
 
 def report_file_path(instance: ReportFile, filename: str) -> str:
@@ -358,3 +364,34 @@ class CaseAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.get_action_display()}"
+
+
+class HandlerProfile(TimeStamped):
+    """A staff account that may be given cases (承办人), linked to its own cadre record so that
+    回避 can be checked against the cadre and unit a report names. Kept by the 干部监督科."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handler_profile",
+        verbose_name="账号",
+    )
+    cadre = models.ForeignKey(
+        "cadres.Cadre",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="本人干部档案",
+        help_text="用于核对回避；未关联时无法核对回避",
+    )
+    active = models.BooleanField("可承办", default=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "承办人"
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -11,4 +11,8 @@ app_name = "portal"
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("privacy/", portal_views.privacy, name="privacy"),
+    path("report/", portal_views.report, name="report"),
+    path("status/", portal_views.status, name="status"),
+    path("status/add/", portal_views.status_add, name="status_add"),
+    path("notices/", portal_views.notices, name="notices"),
 ]

@@ -79,8 +79,11 @@ class Command(BaseCommand):
         from zugong.cadres.demo import seed_cadre_side
         from zugong.development.demo import seed_development
         from zugong.dues.demo import seed_dues
+        from zugong.inquiries.demo import seed_inquiries
         from zugong.life.demo_appraisal import seed_appraisals
         from zugong.life.demo_meetings import seed_meetings
+        from zugong.supervision.demo import seed_supervision
+        from zugong.surveys.demo import seed_surveys
         from zugong.transfers.demo import seed_transfers
 
         parts = [
@@ -91,6 +94,10 @@ class Command(BaseCommand):
             ("组织关系转接", seed_transfers),
             ("发展党员", seed_development),
             ("干部", seed_cadre_side),
+            # After the cadres: reports name cadres and 任前公示 notices.
+            ("群众监督举报", seed_supervision),
+            ("群众评绩", seed_surveys),
+            ("大调研与问题清单", seed_inquiries),
         ]
         for label, seed_part in parts:
             started = time.perf_counter()
