@@ -34,6 +34,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     # 群众监督: the 干部监督科 routes 举报 cases; the custodian opens sealed identities on request.
     DemoAccount("jiandu", "孙立新", Role.SUPERVISION_OFFICER, "county"),
     DemoAccount("baoguan", "郑秀梅", Role.CUSTODIAN, "county"),
+    # Two 承办人 of the 监督科, linked to 组织部 cadres for the 回避 check (supervision demo).
+    DemoAccount("chengban1", "吴志刚", Role.SUPERVISION_OFFICER, "county"),
+    DemoAccount("chengban2", "何晓燕", Role.SUPERVISION_OFFICER, "county"),
     # A responsible unit of the 问题清单: updates its own items only.
     DemoAccount("zhenggai", "吴海涛", Role.PROBLEM_TRACKER, "chengguan"),
 )

@@ -109,11 +109,12 @@ def seed_supervision(*, today: date, seed: int = 2026) -> int:
         return 0
     rng = random.Random(seed)
     county_org = Organization.objects.order_by("path").first()
-    officer = _account("jiandu", "孙监督", Role.SUPERVISION_OFFICER, county_org)
-    _account("baoguan", "钱保管", Role.CUSTODIAN, county_org)
+    # The same accounts as zugong.demo.accounts.DEMO_ACCOUNTS (made here too when seeded alone).
+    officer = _account("jiandu", "孙立新", Role.SUPERVISION_OFFICER, county_org)
+    _account("baoguan", "郑秀梅", Role.CUSTODIAN, county_org)
     handlers = [
-        _account("chengban1", "吴承办", Role.SUPERVISION_OFFICER, county_org),
-        _account("chengban2", "郑承办", Role.SUPERVISION_OFFICER, county_org),
+        _account("chengban1", "吴志刚", Role.SUPERVISION_OFFICER, county_org),
+        _account("chengban2", "何晓燕", Role.SUPERVISION_OFFICER, county_org),
     ]
     staff = list(
         Cadre.objects.filter(status=CadreStatus.ACTIVE, unit__name="县委组织部").order_by("id")[:2]
