@@ -3,18 +3,16 @@ re-encoded so EXIF data (GPS, device) is dropped, stored under random names."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from zugong.core import files as core_files
 
 MB = 1024 * 1024
 MAX_BYTES = 20 * MB
-MAX_PIXELS = 60_000_000
 ALLOWED_TEXT = "JPG、PNG 照片或 PDF、DOCX、XLSX 文件，不超过20MB"
 TYPES = {
     "jpeg": "image/jpeg",
@@ -34,23 +32,8 @@ class PreparedFile:
 
 
 def sniff(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return "docx"
-        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
+    kind = core_files.sniff(data)
+    return kind if kind in TYPES else None
 
 
 def _refuse(name: str, message: str) -> ValidationError:
@@ -59,23 +42,9 @@ def _refuse(name: str, message: str) -> ValidationError:
 
 def _reencode(data: bytes, kind: str, name: str) -> bytes:
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.width * probe.height > MAX_PIXELS:
-                raise _refuse(name, "图片尺寸过大")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            out = io.BytesIO()
-            if kind == "jpeg":
-                image.convert("RGB").save(out, "JPEG", quality=88)
-            else:
-                image.save(out, "PNG")
-            return out.getvalue()
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise _refuse(name, "图片已损坏或无法识别") from None
+        return core_files.reencode_image(data, kind)
+    except core_files.UnreadableImage as exc:
+        raise _refuse(name, str(exc)) from None
 
 
 def prepare_upload(uploaded: UploadedFile) -> PreparedFile:

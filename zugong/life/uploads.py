@@ -6,23 +6,19 @@ only the pixels. Every stored file gets a random name; it is served only by a sc
 
 from __future__ import annotations
 
-import io
 import uuid
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from zugong.core import files as core_files
 from zugong.life.models import FileKind
 
 MB = 1024 * 1024
 PHOTO_MAX_BYTES = 10 * MB
 DOCUMENT_MAX_BYTES = 20 * MB
-# Pillow refuses larger images as decompression bombs; a phone photo is far below this.
-MAX_PIXELS = 60_000_000
 
 PHOTO_TYPES = {
     "jpeg": ("image/jpeg", ".jpg", "JPEG"),
@@ -52,28 +48,8 @@ class PreparedFile:
 
 
 def sniff(head: bytes, data: bytes | None = None) -> str | None:
-    """The file type from its first bytes (and, for Office files, the zip's parts)."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04") and data is not None:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "[Content_Types].xml" not in names:
-            return None
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
+    """The file type from its content (Office files need the whole `data`)."""
+    return core_files.sniff(data if data is not None else head)
 
 
 def _refuse(name: str, message: str) -> ValidationError:
@@ -81,30 +57,10 @@ def _refuse(name: str, message: str) -> ValidationError:
 
 
 def _reencode(data: bytes, fmt: str, name: str) -> bytes:
-    """Decode and encode again: only the pixels survive (no EXIF, GPS or embedded comments)."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.width * probe.height > MAX_PIXELS:
-                raise _refuse(name, f"图片尺寸过大（{probe.width}×{probe.height}像素）")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            # The camera's rotation lives in EXIF: apply it before EXIF is dropped.
-            image = ImageOps.exif_transpose(image)
-            out = io.BytesIO()
-            if fmt == "JPEG":
-                if image.mode not in ("RGB", "L"):
-                    image = image.convert("RGB")
-                image.save(out, "JPEG", quality=88, optimize=True)
-            elif fmt == "PNG":
-                image.save(out, "PNG", optimize=True)
-            else:
-                image.save(out, "WEBP", quality=88)
-            return out.getvalue()
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise _refuse(name, "图片已损坏或无法识别，请重新拍摄或导出后上传") from None
+        return core_files.reencode_image(data, fmt.lower())
+    except core_files.UnreadableImage as exc:
+        raise _refuse(name, str(exc)) from None
 
 
 def prepare_upload(uploaded: UploadedFile) -> PreparedFile:

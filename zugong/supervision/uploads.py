@@ -4,10 +4,8 @@ random name with the original name sealed (supervision.md §1.8)."""
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -15,8 +13,8 @@ from datetime import date, datetime, time
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from zugong.core import files as core_files
 from zugong.supervision.crypto import seal, seal_bytes
 from zugong.supervision.models import Report, ReportFile
 
@@ -51,22 +49,15 @@ def _display_name(upload: UploadedFile) -> str:
     return name[:200] or "未命名文件"
 
 
+# The kinds a reporter may send, by the shared content check (zugong.core.files).
+CONTENT_TYPES = {"jpeg": JPEG, "png": PNG, "pdf": PDF, "docx": DOCX}
+
+
 def _sniff(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return DOCX if "word/document.xml" in archive.namelist() else None
-        except zipfile.BadZipFile:
-            return None
-    if _is_plain_text(data):
+    content_type = CONTENT_TYPES.get(core_files.sniff(data) or "")
+    if content_type is None and _is_plain_text(data):
         return TEXT
-    return None
+    return content_type
 
 
 def _is_plain_text(data: bytes) -> bool:
@@ -83,20 +74,8 @@ def _is_plain_text(data: bytes) -> bool:
 
 def _reencode(data: bytes, content_type: str) -> bytes:
     """The picture only: pixels re-encoded, every metadata chunk (EXIF, XMP, text) left behind."""
-    with Image.open(io.BytesIO(data)) as image:
-        width, height = image.size
-        if width * height > MAX_IMAGE_PIXELS:
-            raise ValueError("too large")
-        image.load()
-        # Keep the picture upright: the orientation lives in the EXIF that is dropped.
-        upright = ImageOps.exif_transpose(image)
-        out = io.BytesIO()
-        if content_type == JPEG:
-            upright.convert("RGB").save(out, format="JPEG", quality=90)
-        else:
-            mode = upright.mode if upright.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else "RGBA"
-            upright.convert(mode).save(out, format="PNG")
-        return out.getvalue()
+    kind = "jpeg" if content_type == JPEG else "png"
+    return core_files.reencode_image(data, kind, MAX_IMAGE_PIXELS)
 
 
 def check_upload(upload: UploadedFile) -> CleanFile:
@@ -122,13 +101,7 @@ def check_upload(upload: UploadedFile) -> CleanFile:
     if content_type in (JPEG, PNG):
         try:
             data = _reencode(data, content_type)
-        except (
-            UnidentifiedImageError,
-            OSError,
-            ValueError,
-            SyntaxError,
-            Image.DecompressionBombError,
-        ):
+        except core_files.UnreadableImage:
             raise ValidationError(f"附件“{name}”：图片无法读取或尺寸过大。") from None
     return CleanFile(name=name, content_type=content_type, data=data)
 
