@@ -173,6 +173,7 @@ ROLE_ANCHORS = {
     Role.SUPERVISION_OFFICER: "county",
     Role.CUSTODIAN: "county",
     Role.PROBLEM_TRACKER: "town_a",
+    Role.TALENT_OFFICE: "county",
 }
 # The cadre side's anchors (User.anchor_unit); roles not listed see no cadre data.
 ROLE_UNIT_ANCHORS = {

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "zugong.supervision",
     "zugong.surveys",
     "zugong.inquiries",
+    "zugong.talents",
+    "zugong.campaigns",
     "zugong.dashboard",
     "zugong.demo",
 ]

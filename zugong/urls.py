@@ -18,6 +18,9 @@ urlpatterns = [
     path("supervision/", include("zugong.supervision.urls")),
     path("surveys/", include("zugong.surveys.urls")),
     path("inquiries/", include("zugong.inquiries.urls")),
+    path("talents/", include("zugong.talents.urls")),
+    path("campaigns/", include("zugong.campaigns.urls")),
+    path("standards/", include("zugong.orgs.standardization.urls")),
     # The public portal: no login; privacy.PortalPrivacyMiddleware covers everything under it.
     path("portal/surveys/", include("zugong.surveys.portal_urls")),
     path("portal/progress/", include("zugong.inquiries.portal_urls")),

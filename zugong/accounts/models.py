@@ -22,6 +22,8 @@ class Role(models.TextChoices):
     CUSTODIAN = "custodian", "举报人身份保管人"
     # A responsible unit (责任单位) that updates its own 问题清单 items only (zugong.inquiries).
     PROBLEM_TRACKER = "problem_tracker", "整改责任单位"
+    # 人才办 (zugong.talents): the talent pool, policies, service packages and the special fund.
+    TALENT_OFFICE = "talent_office", "人才办"
 
 
 WRITER_ROLES = frozenset(

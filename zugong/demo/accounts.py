@@ -39,6 +39,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("chengban2", "何晓燕", Role.SUPERVISION_OFFICER, "county"),
     # A responsible unit of the 问题清单: updates its own items only.
     DemoAccount("zhenggai", "吴海涛", Role.PROBLEM_TRACKER, "chengguan"),
+    # 人才办: the talent pool, policies, service packages and the special fund.
+    DemoAccount("rencai", "刘晓东", Role.TALENT_OFFICE, "county"),
 )
 
 

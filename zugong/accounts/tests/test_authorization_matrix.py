@@ -50,6 +50,10 @@ APP_MATRICES = [
     "zugong.supervision.tests.matrix_cases",
     "zugong.surveys.tests.matrix",
     "zugong.inquiries.tests.matrix",
+    # 人才; 示范创建; 标准化规范化与星级.
+    "zugong.talents.tests.matrix",
+    "zugong.campaigns.tests.matrix",
+    "zugong.orgs.tests.matrix_standardization",
 ]
 
 
@@ -95,6 +99,7 @@ def objects(tree: Tree, users) -> Objects:
         Role.CADRE_OFFICER,
         Role.SUPERVISION_OFFICER,
         Role.CUSTODIAN,
+        Role.TALENT_OFFICE,
     )
     for role in county_roles:
         o.org_out[role], o.member_out[role] = tree.other_branch.pk, elsewhere.pk

@@ -1,0 +1,5 @@
+"""Staff pages (/campaigns/)."""
+
+app_name = "campaigns"
+
+urlpatterns: list = []

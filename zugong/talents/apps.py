@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TalentsConfig(AppConfig):
+    name = "zugong.talents"
+    verbose_name = "人才"

@@ -1,0 +1,5 @@
+"""Staff pages (/talents/)."""
+
+app_name = "talents"
+
+urlpatterns: list = []
