@@ -52,6 +52,7 @@ APP_MATRICES = [
     "zugong.inquiries.tests.matrix",
     # 人才; 示范创建; 标准化规范化与星级.
     "zugong.talents.tests.matrix",
+    "zugong.talents.tests.matrix_services",
     "zugong.campaigns.tests.matrix",
     "zugong.orgs.tests.matrix_standardization",
 ]

@@ -1,0 +1,3 @@
+"""URL patterns included by zugong/talents/urls.py (namespace talents)."""
+
+urlpatterns: list = []
