@@ -252,3 +252,6 @@ class TeamSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_name}（{self.get_position_display()}）"
+
+
+from zugong.orgs.standardization.models import *  # noqa: E402, F403

@@ -142,3 +142,7 @@ def branch_too_small(org: Organization, ctx: RuleContext) -> Iterable[Verdict]:
         yield Verdict(
             f"党支部正式党员只有{full}人，不足{threshold}人，应调整组织设置（如成立联合党支部）"
         )
+
+
+# 标准化/星级/软弱涣散 rules live in their subpackage; importing registers them.
+from zugong.orgs.standardization import rules as _standards  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,7 +22,21 @@ class Policy(TimeStamped):
     issued_on = models.DateField("印发日期")
     effective_from = models.DateField("施行日期")
     effective_until = models.DateField("截止日期", null=True, blank=True)
-    history = HistoricalRecords()
+    issuer = models.CharField("印发机关", max_length=100, blank=True)
+    summary = models.TextField("主要内容", blank=True)
+    # The organization whose area the policy covers (the county committee for a county policy):
+    # it applies to the talents of that subtree and is read by accounts inside or above it.
+    # Empty (a record made without one) reads as "the whole deployment" (org_path "").
+    org = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="talent_policies",
+        verbose_name="适用范围",
+        null=True,
+        blank=True,
+    )
+    org_path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    history = HistoricalRecords(excluded_fields=["org_path"])
 
     class Meta:
         verbose_name = verbose_name_plural = "人才政策"
@@ -29,6 +44,15 @@ class Policy(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.org_path = self.org.path if self.org_id else ""
+        super().save(*args, **kwargs)
+
+    def in_force(self, on: date) -> bool:
+        return self.effective_from <= on and (
+            self.effective_until is None or on <= self.effective_until
+        )
 
 
 class PolicyItemKind(models.TextChoices):
@@ -56,6 +80,7 @@ class PolicyItem(TimeStamped):
     period_months = models.PositiveSmallIntegerField("享受期限（月）", null=True, blank=True)
     source_clause = models.CharField("依据条款", max_length=200, blank=True)
     eligibility = models.JSONField("享受条件", default=dict, blank=True)
+    is_active = models.BooleanField("启用", default=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -83,6 +108,9 @@ class Grant(TimeStamped):
     ends_on = models.DateField("享受截止", null=True, blank=True)
     amount = models.DecimalField("核定金额（元）", max_digits=12, decimal_places=2, default=0)
     remark = models.CharField("备注", max_length=200, blank=True)
+    # A grant that no longer meets its conditions (or ends early) is stopped, never deleted.
+    stopped_on = models.DateField("终止日期", null=True, blank=True)
+    stop_reason = models.CharField("终止原因", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="经办人"
     )
@@ -94,4 +122,20 @@ class Grant(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["talent", "item"], name="grant_once_per_item"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="grant_amount"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("granted_on")),
+                name="grant_ends_after_start",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.talent}：{self.item}"
+
+    def current_on(self, on: date) -> bool:
+        """Still enjoyed on `on`: granted, not stopped, and the period not over."""
+        if self.granted_on > on:
+            return False
+        if self.stopped_on is not None and self.stopped_on <= on:
+            return False
+        return self.ends_on is None or on <= self.ends_on

@@ -77,13 +77,17 @@ class Command(BaseCommand):
         """A year of 组织生活, 民主评议, 党费 and transfers with realistic gaps, each part in one
         transaction."""
         from zugong.cadres.demo import seed_cadre_side
+        from zugong.campaigns.demo import seed_campaigns
         from zugong.development.demo import seed_development
         from zugong.dues.demo import seed_dues
         from zugong.inquiries.demo import seed_inquiries
         from zugong.life.demo_appraisal import seed_appraisals
         from zugong.life.demo_meetings import seed_meetings
+        from zugong.orgs.standardization.demo import seed_standardization
         from zugong.supervision.demo import seed_supervision
         from zugong.surveys.demo import seed_surveys
+        from zugong.talents.demo import seed_talents
+        from zugong.talents.demo_services import seed_talent_services
         from zugong.transfers.demo import seed_transfers
 
         parts = [
@@ -98,6 +102,12 @@ class Command(BaseCommand):
             ("群众监督举报", seed_supervision),
             ("群众评绩", seed_surveys),
             ("大调研与问题清单", seed_inquiries),
+            ("人才库与人才政策", seed_talents),
+            # After the talents and policy items: service requests and the fund's year.
+            ("人才服务与专项资金", seed_talent_services),
+            ("示范创建", seed_campaigns),
+            # Last: the scores read the meetings, dues and terms made above.
+            ("标准化考评与星级", seed_standardization),
         ]
         for label, seed_part in parts:
             started = time.perf_counter()
