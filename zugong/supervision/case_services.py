@@ -449,23 +449,38 @@ class DeadlineRun:
     escalated: int  # cases overdue beyond the escalation limit
 
 
-@transaction.atomic
-def check_deadlines(today: date | None = None) -> DeadlineRun:
-    """Refresh the deadline findings of every open case and record, once per step, a REMINDED
-    event for a case that falls due within the reminder window and an ESCALATED event for a case
-    overdue beyond the escalation limit. Runs daily with `manage.py refresh_findings`."""
-    day = _today(today)
-    ctx = RuleContext(today=day)
-    open_cases = list(
+def _open_cases_with_deadlines() -> list[Report]:
+    return list(
         Report.objects.filter(
             state__in=case_selectors.OPEN_STATES, step_due_on__isnull=False
         ).prefetch_related("events")
     )
+
+
+@transaction.atomic
+def check_deadlines(today: date | None = None) -> DeadlineRun:
+    """Refresh the deadline findings of every open case, then record the day's reminder and
+    escalation events (record_deadline_events)."""
+    day = _today(today)
+    ctx = RuleContext(today=day)
+    open_cases = _open_cases_with_deadlines()
     refresh_findings(case_rules.CASE_KIND, open_cases, ctx)
     # Closed or rejected cases keep no deadline findings.
     Finding.objects.filter(subject_type=case_rules.CASE_KIND).exclude(
         subject_id__in=[r.pk for r in open_cases]
     ).delete()
+    return _record_events(open_cases, ctx)
+
+
+@transaction.atomic
+def record_deadline_events(today: date) -> DeadlineRun:
+    """Once per step, a REMINDED event for a case that falls due within the reminder window and
+    an ESCALATED event for a case overdue beyond the escalation limit. The daily job runs this
+    alone: `refresh_findings` has already refreshed the case findings just before."""
+    return _record_events(_open_cases_with_deadlines(), RuleContext(today=today))
+
+
+def _record_events(open_cases: list[Report], ctx: RuleContext) -> DeadlineRun:
     reminded = escalated = 0
     for report in open_cases:
         marker = f"期限{report.step_due_on.isoformat()}"
@@ -490,5 +505,5 @@ def check_deadlines(today: date | None = None) -> DeadlineRun:
 
 
 def run_daily_deadline_check(today: date) -> str:
-    run = check_deadlines(today)
+    run = record_deadline_events(today)
     return f"举报件到期提醒 {run.reminded} 件，逾期督办 {run.escalated} 件"
