@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from freezegun import freeze_time
 
 from zugong.accounts.models import Role, User
 from zugong.cadres.models import Unit, UnitKind
@@ -21,6 +27,20 @@ from zugong.orgs.models import Organization
 from zugong.orgs.services import create_org
 
 _serial = itertools.count(1)
+
+
+@contextmanager
+def held_on(day: date) -> Iterator[None]:
+    """For test modules that read the date once at import: if the run has crossed midnight
+    since, hold the clock just before the end of `day` (and let it tick) so that the module
+    still agrees with itself. On the same day nothing changes: a clock far from the real one
+    would expire the file-backed sessions, which go by the files' real modification times."""
+    if timezone.localdate() == day:
+        yield
+        return
+    late = datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with freeze_time(late, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -342,7 +342,7 @@ def report_promote(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         f"将举报件 #{report.pk} 列入问题清单",
-        reverse("dashboard:home"),
+        reverse("supervision:case_detail", args=[report.pk]),
         notice="请撰写去除身份信息的问题标题和描述；举报内容不会被复制，问题只记录“举报件编号”。",
     )
 

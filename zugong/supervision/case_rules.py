@@ -52,6 +52,8 @@ PARAMETERS: list[ParameterInfo] = [
     ParameterInfo("answered_workdays", "反馈后办结时限（工作日）", 10, "U", NOT_CONFIRMED),
     ParameterInfo("remind_workdays", "到期前提醒（工作日）", 3, "U", "本系统默认值"),
     ParameterInfo("escalate_workdays", "逾期超过该工作日数即督办", 5, "U", "本系统默认值"),
+    # A custodian's approval opens the identity for a limited time, not for the case's life.
+    ParameterInfo("identity_approval_days", "实名查看批准的有效期（天）", 7, "U", "本系统默认值"),
 ]
 
 
@@ -149,3 +151,16 @@ def escalation_due(report: Report, ctx: RuleContext) -> bool:
     return state is not None and state.workdays_over > int(
         ctx.param(CASE_DEADLINE, "escalate_workdays")
     )
+
+
+def reminder_due(report: Report, ctx: RuleContext) -> bool:
+    state = deadline_state(report, ctx.today)
+    return (
+        state is not None
+        and not state.overdue
+        and state.workdays_left <= int(ctx.param(CASE_DEADLINE, "remind_workdays"))
+    )
+
+
+def identity_approval_days(today: date) -> int:
+    return int(RuleContext(today=today).param(CASE_DEADLINE, "identity_approval_days"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -20,7 +20,7 @@ from django.utils import timezone
 from zugong.accounts.models import Role, User
 from zugong.cadres.models import Cadre, PostHolding, Unit
 from zugong.cadres.models.units import UNIT_PATH_STEP
-from zugong.supervision import case_rules  # noqa: F401 - registers the deadline rule
+from zugong.supervision import case_rules
 from zugong.supervision.models import (
     OPEN_STATES,
     CaseAccess,
@@ -142,14 +142,27 @@ def access_history(report: Report) -> QuerySet[CaseAccess]:
     return report.accesses.select_related("user")
 
 
+def handler_profiles() -> QuerySet[HandlerProfile]:
+    return HandlerProfile.objects.select_related("user", "cadre", "cadre__unit").order_by(
+        "user__username"
+    )
+
+
 def identity_requests_for_custodian() -> QuerySet[IdentityRequest]:
     return IdentityRequest.objects.select_related("report", "requested_by", "decided_by")
 
 
 def approved_identity_request(user: User, report: Report) -> IdentityRequest | None:
+    """The user's approval still in force: it lapses `identity_approval_days` after the
+    custodian's decision (a rule parameter); a later need takes a new written request."""
+    now = timezone.now()
+    days = case_rules.identity_approval_days(timezone.localdate())
     return (
         IdentityRequest.objects.filter(
-            report=report, requested_by=user, state=IdentityRequest.State.APPROVED
+            report=report,
+            requested_by=user,
+            state=IdentityRequest.State.APPROVED,
+            decided_at__gt=now - timedelta(days=days),
         )
         .order_by("-decided_at")
         .first()

@@ -9,6 +9,7 @@ checked by the views before a service runs; the services check the role and the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,8 +77,27 @@ def _enter(report: Report, state: str, today: date) -> None:
     report.step_due_on = step_due(state, today)
 
 
+def _settle_notice(report: Report) -> None:
+    """A 公示 shows "有反映，核查中" while any 反映 on it is open; the last one closed (or not
+    accepted) clears it, and reopening one sets it again."""
+    if report.subject_notice_id is None:
+        return
+    still_open = Report.objects.filter(
+        subject_notice_id=report.subject_notice_id, state__in=case_selectors.OPEN_STATES
+    ).exists()
+    PublicNotice.objects.filter(pk=report.subject_notice_id).update(under_review=still_open)
+
+
 def log_access(*, user: User, report: Report, action: str) -> CaseAccess:
     return CaseAccess.objects.create(report=report, user=user, action=action)
+
+
+def log_export(*, user: User, report_ids: Sequence[int]) -> int:
+    """An export is a reading of every case in it: one EXPORT row per case, in one statement."""
+    rows = [
+        CaseAccess(report_id=pk, user=user, action=CaseAccess.Action.EXPORT) for pk in report_ids
+    ]
+    return len(CaseAccess.objects.bulk_create(rows, batch_size=1000))
 
 
 # --- intake ------------------------------------------------------------------------------------
@@ -167,6 +187,7 @@ def reject_case(*, actor: User, report: Report, reason: str, today: date | None 
     report.step_due_on = None
     report.closed_on = _today(today)
     report.save(update_fields=["state", "reject_reason", "step_due_on", "closed_on"])
+    _settle_notice(report)
     _event(report, CaseEvent.Kind.REJECTED, actor, reason)
     return report
 
@@ -309,6 +330,7 @@ def close_case(
     report.closed_on = _today(today)
     report.step_due_on = None
     report.save(update_fields=["state", "result", "result_note_sealed", "closed_on", "step_due_on"])
+    _settle_notice(report)
     _event(report, CaseEvent.Kind.CLOSED, actor, ReportResult(result).label)
     return report
 
@@ -341,6 +363,7 @@ def reopen_case(*, actor: User, report: Report, reason: str, today: date | None 
             "reopened_times",
         ]
     )
+    _settle_notice(report)
     _event(report, CaseEvent.Kind.REOPENED, actor, reason)
     return report
 
@@ -420,32 +443,67 @@ def save_handler_profile(
 # --- deadlines ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DeadlineRun:
+    reminded: int  # cases whose step falls due within the reminder window
+    escalated: int  # cases overdue beyond the escalation limit
+
+
+def _open_cases_with_deadlines() -> list[Report]:
+    return list(
+        Report.objects.filter(
+            state__in=case_selectors.OPEN_STATES, step_due_on__isnull=False
+        ).prefetch_related("events")
+    )
+
+
 @transaction.atomic
-def check_deadlines(today: date | None = None) -> int:
-    """Refresh the deadline findings of every open case and record an ESCALATED event once per
-    step for each case overdue beyond the escalation limit; returns the number escalated.
-    Run daily (a scheduled task)."""
+def check_deadlines(today: date | None = None) -> DeadlineRun:
+    """Refresh the deadline findings of every open case, then record the day's reminder and
+    escalation events (record_deadline_events)."""
     day = _today(today)
     ctx = RuleContext(today=day)
-    kind_qs = Report.objects.filter(state__in=case_selectors.OPEN_STATES, step_due_on__isnull=False)
-    open_cases = list(kind_qs)
+    open_cases = _open_cases_with_deadlines()
     refresh_findings(case_rules.CASE_KIND, open_cases, ctx)
     # Closed or rejected cases keep no deadline findings.
     Finding.objects.filter(subject_type=case_rules.CASE_KIND).exclude(
         subject_id__in=[r.pk for r in open_cases]
     ).delete()
-    escalated = 0
+    return _record_events(open_cases, ctx)
+
+
+@transaction.atomic
+def record_deadline_events(today: date) -> DeadlineRun:
+    """Once per step, a REMINDED event for a case that falls due within the reminder window and
+    an ESCALATED event for a case overdue beyond the escalation limit. The daily job runs this
+    alone: `refresh_findings` has already refreshed the case findings just before."""
+    return _record_events(_open_cases_with_deadlines(), RuleContext(today=today))
+
+
+def _record_events(open_cases: list[Report], ctx: RuleContext) -> DeadlineRun:
+    reminded = escalated = 0
     for report in open_cases:
-        if not case_rules.escalation_due(report, ctx):
-            continue
         marker = f"期限{report.step_due_on.isoformat()}"
-        if report.events.filter(kind=CaseEvent.Kind.ESCALATED, note__contains=marker).exists():
+        step = report.get_state_display()
+        if case_rules.escalation_due(report, ctx):
+            kind = CaseEvent.Kind.ESCALATED
+            note = f"“{step}”环节逾期（{marker}），提请干部监督科督办"
+        elif case_rules.reminder_due(report, ctx):
+            kind = CaseEvent.Kind.REMINDED
+            note = f"“{step}”环节即将到期（{marker}），已提醒承办人"
+        else:
             continue
-        _event(
-            report,
-            CaseEvent.Kind.ESCALATED,
-            None,
-            f"“{report.get_state_display()}”环节逾期（{marker}），提请干部监督科督办",
-        )
-        escalated += 1
-    return escalated
+        # Once per step: the marker names the step's due date.
+        if any(e.kind == kind and marker in e.note for e in report.events.all()):
+            continue
+        _event(report, kind, None, note)
+        if kind == CaseEvent.Kind.ESCALATED:
+            escalated += 1
+        else:
+            reminded += 1
+    return DeadlineRun(reminded=reminded, escalated=escalated)
+
+
+def run_daily_deadline_check(today: date) -> str:
+    run = record_deadline_events(today)
+    return f"举报件到期提醒 {run.reminded} 件，逾期督办 {run.escalated} 件"

@@ -51,6 +51,7 @@ from zugong.supervision.models import (
     HandlerProfile,
     IdentityRequest,
     Report,
+    ReportResult,
     ReportState,
 )
 
@@ -88,6 +89,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     qs = selectors.cases(request.user, f, today)
     if request.GET.get("export") == "xlsx":
+        case_services.log_export(
+            user=request.user, report_ids=list(qs.values_list("pk", flat=True))
+        )
         return export_response("supervision_cases", qs, today)
     return render(
         request,
@@ -183,8 +187,13 @@ def _detail_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         ),
         "my_requests": list(report.identity_requests.filter(requested_by=user)),
         "can_see_identity": selectors.approved_identity_request(user, report) is not None,
+        "identity_days": case_rules.identity_approval_days(timezone.localdate()),
         "assigned": assigned,
         "officer": officer,
+        # A verified 举报 may become a 问题清单 item (inquiries), de-identified by the officer.
+        "promotable": officer
+        and report.state == ReportState.CLOSED
+        and report.result in (ReportResult.TRUE, ReportResult.PARTLY_TRUE),
         "actions": [a for a in ACTIONS.values() if a.offered(report, user, assigned)],
     }
 
@@ -505,7 +514,7 @@ def identity_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def handler_list(request: HttpRequest) -> HttpResponse:
     _require_officer(request)
-    profiles = HandlerProfile.objects.select_related("user", "cadre", "cadre__unit")
+    profiles = selectors.handler_profiles()
     return render(
         request,
         "supervision/handler_list.html",

@@ -2,8 +2,8 @@
 
 For every URL under /portal/ the client's address, user agent, referrer and forwarding headers are
 removed from the request, so no view, form, log record or error report can store them. The throttle
-gets one hashed client key instead (`request.portal_client`), made with a per-process secret and kept
-only in the cache. Responses carry a strict Content-Security-Policy (no inline script or style) and
+gets one hashed client key instead (`request.portal_client`), made with a secret that changes
+daily and kept only in the cache. Responses carry a strict Content-Security-Policy (no inline script or style) and
 no-store caching, so a shared phone keeps no copy of a report.
 
 The web server in front must not log these URLs either (docs/supervision.md, deployment).

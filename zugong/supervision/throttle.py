@@ -1,20 +1,30 @@
-"""Counting attempts without keeping who made them: keys are hashed with a secret made fresh by each
-process, kept only in the cache (memory by default) for the window's length, and never written to
-the database or the logs (supervision.md §1.3)."""
+"""Counting attempts without keeping who made them: keys are hashed with a secret that changes
+every day, kept only in the cache (memory by default) for the window's length, and never written
+to the database or the logs (supervision.md §1.3).
+
+The day's secret is derived from SECRET_KEY, so that several app servers sharing one cache count
+a client together; a hash of yesterday cannot be matched with today's."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
+import hmac
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import cache
 
-_PROCESS_SEED = secrets.token_bytes(16)
+
+def _day_secret() -> bytes:
+    day = datetime.now(UTC).date().isoformat()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"zugong-throttle:{day}".encode(), "sha256"
+    ).digest()
 
 
 def hashed_key(*parts: str) -> str:
-    digest = hashlib.sha256(_PROCESS_SEED + "\x1f".join(parts).encode()).hexdigest()
-    return digest[:32]
+    message = "\x1f".join(parts).encode()
+    return hmac.new(_day_secret(), message, hashlib.sha256).hexdigest()[:32]
 
 
 def hit(bucket: str, key: str, limit: int, window_seconds: int) -> bool:

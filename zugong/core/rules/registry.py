@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import autodiscover_modules
@@ -31,6 +32,23 @@ class SubjectKind:
 
 
 SUBJECT_KINDS: dict[str, SubjectKind] = {}
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    """Work that falls due by the calendar (reminders, escalations), run once a day after the
+    findings by `manage.py refresh_findings`; `run(today)` returns a line for the log."""
+
+    name: str
+    run: Callable[[date], str]
+
+
+DAILY_JOBS: dict[str, DailyJob] = {}
+
+
+def register_daily_job(job: DailyJob) -> DailyJob:
+    DAILY_JOBS[job.name] = job
+    return job
 
 
 def register_rule(rule: Rule) -> Rule:

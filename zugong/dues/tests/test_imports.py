@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from zugong.accounts.models import Role
-from zugong.conftest import make_member
+from zugong.conftest import held_on, make_member
 from zugong.core.imports.runner import start_import
 from zugong.core.models import ImportJob
 from zugong.core.tests.test_imports import upload_file, xlsx_bytes
@@ -17,8 +17,17 @@ from zugong.dues.services import StandardInput, set_standard
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 Y, M = TODAY.year, TODAY.month
+
+
+@pytest.fixture(autouse=True)
+def _held_on_today():  # noqa: ANN202 - pytest fixture
+    # TODAY is read once at import: the clock stays on that day for every test here.
+    with held_on(TODAY):
+        yield
+
+
 PAY_HEADERS = ["公民身份号码", "姓名", "年度", "月份", "金额", "交纳日期", "代交人", "收据号"]
 STD_HEADERS = [
     "公民身份号码",

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zugong.accounts.models import Role
-from zugong.conftest import assert_flat_queries, make_member
+from zugong.conftest import assert_flat_queries, held_on, make_member
 from zugong.dues.models import DuesCategory, DuesPayment, DuesStandard
 from zugong.dues.selectors import (
     branch_card,
@@ -26,8 +26,17 @@ from zugong.orgs.services import create_org
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 Y, M = TODAY.year, TODAY.month
+
+
+@pytest.fixture(autouse=True)
+def _held_on_today():  # noqa: ANN202 - pytest fixture
+    # TODAY is read once at import: the clock stays on that day for every test here.
+    with held_on(TODAY):
+        yield
+
+
 _names = itertools.count(1)
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zugong.accounts.models import Role
-from zugong.conftest import make_member
+from zugong.conftest import held_on, make_member
 from zugong.core.imports import get_spec
 from zugong.core.imports.runner import start_import
 from zugong.core.models import Finding, ImportJob
@@ -22,6 +22,15 @@ from zugong.life.models import AppraisalEntry, Grade, HandlingMeasure
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _held_on_today():  # noqa: ANN202 - pytest fixture
+    # TODAY is read once at import: the clock stays on that day for every test here.
+    with held_on(TODAY):
+        yield
+
+
 YEAR = TODAY.year - 1
 HEADERS = ["公民身份号码", "姓名", "评议年度", "评定等次", "测评优秀票", "测评合格票"]
 

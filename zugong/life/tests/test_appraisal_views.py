@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from zugong.conftest import assert_flat_queries, make_member
+from zugong.conftest import assert_flat_queries, held_on, make_member
 from zugong.core.models import Finding
 from zugong.life import appraisal_services as services
 from zugong.life.models import (
@@ -28,6 +28,15 @@ from zugong.orgs.services import create_org
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _held_on_today():  # noqa: ANN202 - pytest fixture
+    # TODAY is read once at import: the clock stays on that day for every test here.
+    with held_on(TODAY):
+        yield
+
+
 YEAR = TODAY.year - 1
 _years = itertools.count(1950)
 

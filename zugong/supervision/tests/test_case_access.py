@@ -5,8 +5,11 @@ custodian approved a written request, and both steps are logged."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from zugong.accounts.models import Role
 from zugong.supervision import case_services as svc
@@ -148,6 +151,15 @@ def test_identity_request_denied_then_approved_and_each_view_logged(client, case
     assert any("未批准" in n for n in notes) and any("批准" in n and "未" not in n for n in notes)
     # The name never shows on the case page itself.
     assert "张实名" not in client.get(url(report)).content.decode()
+    # The approval lapses after identity_approval_days (7 by default): a new request is needed.
+    IdentityRequest.objects.filter(pk=second.pk).update(
+        decided_at=timezone.now() - timedelta(days=7, seconds=1)
+    )
+    assert client.get(url(report, "identity/")).status_code == 403
+    IdentityRequest.objects.filter(pk=second.pk).update(
+        decided_at=timezone.now() - timedelta(days=6, hours=23)
+    )
+    assert client.get(url(report, "identity/")).status_code == 200
 
 
 def test_only_the_custodian_decides_and_never_twice(client, case, users):

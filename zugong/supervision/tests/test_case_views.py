@@ -13,8 +13,13 @@ from zugong.accounts.models import Role
 from zugong.conftest import assert_flat_queries
 from zugong.supervision import case_services as svc
 from zugong.supervision.exports import CASE_HEADERS
-from zugong.supervision.models import Channel, ReportState
-from zugong.supervision.tests.test_case_support import TEXT, make_handler, make_report
+from zugong.supervision.models import CaseAccess, CaseAssignment, Channel, ReportState
+from zugong.supervision.tests.test_case_support import (
+    TEXT,
+    make_cadre,
+    make_handler,
+    make_report,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +77,9 @@ def test_filters_search_and_export(client, users):
     assert numbers[late.number][5] == "逾期" and numbers[late.number][6] == "chengban"
     flat = repr(table)
     assert TEXT not in flat
+    # The export is in each case's access history.
+    exported = CaseAccess.objects.filter(action=CaseAccess.Action.EXPORT, user=officer)
+    assert set(exported.values_list("report_id", flat=True)) == {old.pk, late.pk}
 
 
 def test_a_handler_sees_only_their_cases_in_the_list(client, users):
@@ -137,3 +145,61 @@ def test_handler_profiles_are_kept_by_the_officer(client, users, unit_tree):
         "/supervision/handlers/new/", {"user": leader.pk, "cadre_name": "无此人"}
     )
     assert "没有找到该干部" in response.content.decode()
+
+
+def test_a_verified_case_offers_the_problem_list_to_the_officer_only(client, users):
+    officer = users[Role.SUPERVISION_OFFICER]
+    handler = make_handler("chengban")
+    verified = make_report(state=ReportState.CLOSED, result="true")
+    unfounded = make_report(state=ReportState.CLOSED, result="false")
+    promote = f"/inquiries/reports/{verified.pk}/promote/"
+    client.force_login(officer)
+    queue = client.get("/supervision/cases/").content.decode()
+    assert promote in queue and f"/inquiries/reports/{unfounded.pk}/promote/" not in queue
+    assert client.get(promote).status_code == 200
+    # An officer assigned to the case sees it on the case page as well.
+    CaseAssignment.objects.create(report=verified, handler=officer, assigned_by=officer)
+    assert promote in client.get(f"/supervision/cases/{verified.pk}/").content.decode()
+    client.force_login(handler)
+    assert client.get(promote).status_code == 403
+
+
+def test_handler_list_queries_are_flat(client, users, unit_tree, django_assert_max_num_queries):
+    client.force_login(users[Role.SUPERVISION_OFFICER])
+    made = iter(range(1000))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = next(made)
+            make_handler(f"chengban{i}", cadre=make_cadre(unit_tree.town_a, f"承办{i}"))
+
+    def handler_rows(response) -> int:  # noqa: ANN001
+        return response.content.decode().count('data-testid="handler-row"')
+
+    assert_flat_queries(
+        client, "/supervision/handlers/", grow, handler_rows, django_assert_max_num_queries
+    )
+
+
+def test_identity_request_list_queries_are_flat(client, users, django_assert_max_num_queries):
+    custodian = users[Role.CUSTODIAN]
+    client.force_login(custodian)
+    made = iter(range(1000))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            handler = make_handler(f"shenqing{next(made)}")
+            report = make_report(identity=("张实名", "13912345678"))
+            CaseAssignment.objects.create(report=report, handler=handler, assigned_by=handler)
+            svc.request_identity(actor=handler, report=report, reason="需核实")
+
+    def request_rows(response) -> int:  # noqa: ANN001
+        return response.content.decode().count('data-testid="identity-request-row"')
+
+    assert_flat_queries(
+        client,
+        "/supervision/identity-requests/",
+        grow,
+        request_rows,
+        django_assert_max_num_queries,
+    )

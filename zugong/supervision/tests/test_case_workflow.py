@@ -215,3 +215,30 @@ def test_the_register_page_shows_the_code_once(client, officer):
     body = response.content.decode()
     assert "收到日期：不能晚于今天" in body and "没有找到该干部" in body
     assert Report.objects.count() == 1
+
+
+def test_the_notice_stays_under_review_until_its_last_report_closes(officer, handler, unit_tree):
+    from zugong.cadres.models import PublicNotice
+    from zugong.supervision.models import SubjectKind
+    from zugong.supervision.tests.test_portal_support import active_notice
+
+    notice = active_notice(unit_tree.town_a, under_review=True)
+    first, second = make_report(received_on=DAY), make_report(received_on=DAY)
+    Report.objects.filter(pk__in=[first.pk, second.pk]).update(
+        subject_kind=SubjectKind.NOTICE, subject_notice=notice
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+
+    def under_review() -> bool:
+        return PublicNotice.objects.get(pk=notice.pk).under_review
+
+    svc.reject_case(actor=officer, report=first, reason="不属于受理范围", today=DAY)
+    assert under_review()  # the second is still open
+    svc.accept_case(actor=officer, report=second, note="受理", today=DAY)
+    svc.assign_case(actor=officer, report=second, handlers=[handler], today=DAY)
+    svc.answer_case(actor=handler, report=second, text="经核查不属实", today=DAY)
+    svc.close_case(actor=handler, report=second, result="false", note="不属实", today=DAY)
+    assert not under_review()
+    svc.reopen_case(actor=officer, report=second, reason="有新情况", today=DAY)
+    assert under_review()

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from freezegun import freeze_time
 
 from zugong.core.models import Finding, RuleParameter
 from zugong.core.rules.engine import RuleContext
 from zugong.supervision import case_rules
-from zugong.supervision.case_services import check_deadlines
+from zugong.supervision.case_services import DeadlineRun, check_deadlines
 from zugong.supervision.deadlines import step_due, step_workdays
 from zugong.supervision.models import CaseEvent, ReportState
 from zugong.supervision.tests.test_case_support import make_report
@@ -83,7 +84,7 @@ def test_reminder_overdue_and_escalation_boundaries(today, severity, words):
     assert words in found[0][1]
 
 
-def test_check_deadlines_stores_findings_and_escalates_once():
+def test_check_deadlines_stores_findings_reminds_and_escalates_once():
     report = make_report(received_on=date(2025, 9, 26))
     closed = make_report(received_on=date(2025, 9, 26), state=ReportState.CLOSED, result="false")
     Finding.objects.create(
@@ -96,13 +97,17 @@ def test_check_deadlines_stores_findings_and_escalates_once():
         message="旧的",
         citation="x",
     )
-    assert check_deadlines(date(2025, 10, 16)) == 0
+    assert check_deadlines(date(2025, 9, 28)) == DeadlineRun(reminded=0, escalated=0)
+    assert check_deadlines(date(2025, 9, 29)) == DeadlineRun(reminded=1, escalated=0)
+    assert check_deadlines(date(2025, 10, 10)) == DeadlineRun(reminded=0, escalated=0)  # once
+    assert "2025-10-10" in report.events.get(kind=CaseEvent.Kind.REMINDED).note
+    assert check_deadlines(date(2025, 10, 16)) == DeadlineRun(reminded=0, escalated=0)
     finding = Finding.objects.get(subject_type=case_rules.CASE_KIND)
     assert finding.subject_id == report.pk and finding.severity == "warn"
     assert finding.org_path == case_rules.SUPERVISION_PATH
     assert case_rules.TEXT_FREE_LABEL(report) == finding.subject_label
-    assert check_deadlines(date(2025, 10, 17)) == 1
-    assert check_deadlines(date(2025, 10, 20)) == 0  # once per step
+    assert check_deadlines(date(2025, 10, 17)).escalated == 1
+    assert check_deadlines(date(2025, 10, 20)).escalated == 0  # once per step
     event = report.events.get(kind=CaseEvent.Kind.ESCALATED)
     assert event.actor is None and "2025-10-10" in event.note
     assert Finding.objects.get(subject_type=case_rules.CASE_KIND).severity == "block"
@@ -120,3 +125,13 @@ def test_the_queue_shows_escalations_to_the_officer(client, users):
     assert (
         'data-testid="deadline-findings"' not in client.get("/supervision/cases/").content.decode()
     )
+
+
+def test_refresh_findings_runs_the_daily_deadline_check(capsys):
+    from django.core.management import call_command
+
+    report = make_report(received_on=date(2025, 9, 26))
+    with freeze_time("2025-10-17 09:00:00+08:00"):
+        call_command("refresh_findings")
+    assert "逾期督办 1 件" in capsys.readouterr().out
+    assert report.events.filter(kind=CaseEvent.Kind.ESCALATED).count() == 1

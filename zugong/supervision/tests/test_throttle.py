@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.core.cache import cache
+from freezegun import freeze_time
 
 from zugong.supervision import throttle
 from zugong.supervision.tests.test_portal_support import _fresh_cache  # noqa: F401 - autouse
@@ -30,7 +31,21 @@ def test_the_cache_never_holds_the_raw_key():
     assert keys and not any("203.0.113.77" in str(k) for k in keys)
 
 
-def test_hashed_keys_differ_by_part_and_are_stable_in_a_process():
+def test_hashed_keys_differ_by_part_and_are_stable_within_a_day():
     assert throttle.hashed_key("client", "a") == throttle.hashed_key("client", "a")
     assert throttle.hashed_key("client", "a") != throttle.hashed_key("client", "b")
     assert "a" * 3 not in throttle.hashed_key("client", "aaa")
+
+
+def test_app_servers_agree_today_and_yesterday_cannot_be_matched(settings):
+    """Every process derives the day's secret from SECRET_KEY, so servers sharing a cache count a
+    client together; the next day the same client hashes to something else."""
+    with freeze_time("2026-03-02 10:00:00"):
+        today = throttle.hashed_key("client", "203.0.113.77")
+    with freeze_time("2026-03-02 23:59:00"):
+        assert throttle.hashed_key("client", "203.0.113.77") == today
+    with freeze_time("2026-03-03 00:01:00"):
+        assert throttle.hashed_key("client", "203.0.113.77") != today
+    settings.SECRET_KEY = "another-installation-" + "x" * 40
+    with freeze_time("2026-03-02 10:00:00"):
+        assert throttle.hashed_key("client", "203.0.113.77") != today

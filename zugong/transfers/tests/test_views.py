@@ -14,7 +14,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from zugong.accounts.models import Role
-from zugong.conftest import assert_flat_queries, code, make_member, valid_id
+from zugong.conftest import assert_flat_queries, code, held_on, make_member, valid_id
 from zugong.dues.models import DuesCategory
 from zugong.dues.services import StandardInput, set_standard
 from zugong.members.models import Member, MemberStatus
@@ -35,6 +35,15 @@ from zugong.transfers.views import case_actions, transfer_actions
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _held_on_today():  # noqa: ANN202 - pytest fixture
+    # TODAY is read once at import: the clock stays on that day for every test here.
+    with held_on(TODAY):
+        yield
+
+
 APPLIED = TODAY - timedelta(days=20)
 
 

@@ -1,4 +1,5 @@
-"""manage.py refresh_findings: re-evaluate every rule for every subject; run it daily (terms fall due by date)."""
+"""manage.py refresh_findings: re-evaluate every rule for every subject, then run the daily jobs
+(reminders and escalations); run it daily (terms fall due by date)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Max, Min, QuerySet
+from django.utils import timezone
 
 from zugong.core.models import Finding
 from zugong.core.rules.engine import RuleContext
-from zugong.core.rules.registry import SUBJECT_KINDS
+from zugong.core.rules.registry import DAILY_JOBS, SUBJECT_KINDS
 from zugong.core.services import refresh_findings
 
 DEFAULT_BATCH = 2000
@@ -38,6 +40,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         for subject_type, queryset in chosen.items():
             total += self._refresh(subject_type, queryset, ctx, size)
+        if options["only"] is None:
+            today = timezone.localdate()
+            for job in DAILY_JOBS.values():
+                self.stdout.write(f"{job.name}: {job.run(today)}")
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"共发现问题 {total} 条，用时 {elapsed:.1f} 秒。"))
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.core.rules.engine import RuleContext
-from zugong.core.rules.registry import SUBJECT_KINDS
+from zugong.core.rules.registry import DAILY_JOBS, SUBJECT_KINDS
 from zugong.core.services import FINDING_BATCH, refresh_findings
 from zugong.demo.accounts import create_demo_accounts, existing_demo_accounts, logins_table
 from zugong.demo.generator import DEFAULT_MEMBERS, DEFAULT_SEED, MIN_MEMBERS, generate
@@ -126,3 +126,7 @@ class Command(BaseCommand):
                 for start in range(0, len(subjects), FINDING_BATCH):
                     found += refresh_findings(name, subjects[start : start + FINDING_BATCH], ctx)
         self.stdout.write(f"  发现的问题：{found} 条，用时 {time.perf_counter() - started:.1f} 秒")
+        # What a day's run of refresh_findings does after the findings: reminders, escalations.
+        for job in DAILY_JOBS.values():
+            with transaction.atomic():
+                self.stdout.write(f"  {job.name}：{job.run(today)}")
