@@ -39,7 +39,7 @@ from zugong.campaigns.models import (
     StageEvent,
 )
 from zugong.campaigns.rules import CAMPAIGN_KIND, CANDIDATE_KIND
-from zugong.campaigns.uploads import prepare_upload
+from zugong.core.evidence import prepare_upload
 from zugong.core.models import CodeItem
 from zugong.core.services import refresh_findings
 from zugong.orgs.models import PATH_STEP, Organization, OrgKind, OrgStatus
@@ -453,7 +453,7 @@ def upload_evidence(
         raise ValidationError({"file": "佐证材料：已摘牌的对象不能再上传材料"})
     if criterion is not None and criterion.campaign_id != candidate.campaign_id:
         raise ValidationError({"criterion": "对应标准：不属于本次创建"})
-    prepared = prepare_upload(uploaded)
+    prepared = prepare_upload(uploaded, label="佐证材料")
     record = EvidenceFile(
         candidate=candidate,
         criterion=criterion,

@@ -6,11 +6,11 @@ the object lies in the scope (else 404), the role may do this (else 403).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,11 +41,11 @@ from zugong.campaigns.forms import (
 )
 from zugong.campaigns.models import TRANSITIONS, CampaignKind, Criterion, Stage
 from zugong.campaigns.rules import CAMPAIGN_KIND, CANDIDATE_KIND
-from zugong.core.downloads import name_download
+from zugong.core.downloads import stored_file_response
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
-from zugong.core.views import add_validation_error, bounded_int, paginate
+from zugong.core.views import attempt, bounded_int, form_page, paginate
 from zugong.orgs.models import PATH_STEP, Organization, subtree_q
 
 FORM = "campaigns/form.html"
@@ -66,22 +66,7 @@ def _nominator(request: HttpRequest) -> None:
         raise PermissionDenied(NOT_NOMINATOR)
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
-) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, FORM, {"form": form, "title": title, "back": back, **extra}, status=status
-    )
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    """Run a service; its ValidationError lands on the form and None comes back."""
-    try:
-        return write()
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return None
+_form_page = partial(form_page, template=FORM)
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -114,7 +99,7 @@ def kind_create(request: HttpRequest) -> HttpResponse:
     _manager(request)
     form = KindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        kind = _attempt(
+        kind = attempt(
             form, lambda: services.save_kind(actor=request.user, kind=None, **form.cleaned_data)
         )
         if kind is not None:
@@ -129,7 +114,7 @@ def kind_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     form = KindForm(request.POST or None, initial=KindForm.initial_for(kind))
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form, lambda: services.save_kind(actor=request.user, kind=kind, **form.cleaned_data)
         )
         if saved is not None:
@@ -185,7 +170,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"year": timezone.localdate().year, "pass_score": 80}
     )
     if request.method == "POST" and form.is_valid():
-        campaign = _attempt(
+        campaign = attempt(
             form,
             lambda: services.save_campaign(actor=request.user, campaign=None, **form.cleaned_data),
         )
@@ -201,7 +186,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     form = CampaignForm(request.POST or None, initial=CampaignForm.initial_for(campaign))
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.save_campaign(
                 actor=request.user, campaign=campaign, **form.cleaned_data
@@ -265,7 +250,7 @@ def criterion_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"sort_order": (campaign.n_criteria + 1) * 10}
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.save_criterion(
                 actor=request.user, campaign=campaign, criterion=None, **form.cleaned_data
@@ -291,7 +276,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     form = CriterionForm(request.POST or None, initial=CriterionForm.initial_for(criterion))
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.save_criterion(
                 actor=request.user, campaign=campaign, criterion=criterion, **form.cleaned_data
@@ -320,7 +305,7 @@ def candidate_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"declared_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        candidate = _attempt(
+        candidate = attempt(
             form,
             lambda: services.nominate(actor=request.user, campaign=campaign, **form.cleaned_data),
         )
@@ -460,7 +445,7 @@ def candidate_advance(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"on": timezone.localdate(), "to_stage": first}
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.advance(actor=request.user, candidate=candidate, **form.cleaned_data),
         )
@@ -482,7 +467,7 @@ def candidate_score(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     form = ScoreForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.score(
                 actor=request.user,
@@ -508,7 +493,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     _nominator(request)
     form = EvidenceForm(request.POST or None, request.FILES or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.upload_evidence(
                 actor=request.user,
@@ -531,10 +516,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    record = selectors.get_evidence(request.user, pk)
-    response = FileResponse(record.blob.open("rb"), content_type=record.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return name_download(response, record.original_name)
+    return stored_file_response(selectors.get_evidence(request.user, pk))
 
 
 # --- progress -------------------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 # A filtered list counts at most this many rows and shows "1000+" beyond; scanning further costs
 # more than the page itself on a large subtree.
@@ -22,6 +24,24 @@ def add_validation_error(form: Any, exc: ValidationError) -> None:
         target = field if field in form.fields else None
         for item in items:
             form.add_error(target, item.messages[0])
+
+
+def attempt(form: Any, write: Callable[[], Any]) -> Any:
+    """Run a service; its ValidationError lands on the form and None comes back."""
+    try:
+        return write()
+    except ValidationError as exc:
+        add_validation_error(form, exc)
+        return None
+
+
+def form_page(
+    request: HttpRequest, form: Any, title: str, back: str, *, template: str, **extra: Any
+) -> HttpResponse:
+    """A page around one form; a refused POST answers 400 so htmx and tests see the refusal."""
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "title": title, "back": back, **extra}
+    return render(request, template, context, status=status)
 
 
 def bounded_int(value: str | None, low: int, high: int, default: int | None = None) -> int | None:

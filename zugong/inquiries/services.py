@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zugong.accounts.models import User
+from zugong.core.evidence import prepare_upload
 from zugong.core.services import refresh_findings
 from zugong.inquiries.access import can_organize, can_promote_reports, can_review, is_tracker
 from zugong.inquiries.models import (
@@ -37,7 +38,6 @@ from zugong.inquiries.models import (
     TeamMember,
 )
 from zugong.inquiries.rules import PROBLEM_KIND
-from zugong.inquiries.uploads import prepare_upload
 from zugong.orgs.models import Organization
 
 NOT_ORGANIZER = "只有组织部、党（工）委管理员可以组织大调研和管理问题清单"

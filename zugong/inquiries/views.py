@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zugong.core.downloads import name_download
+from zugong.core.downloads import stored_file_response
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
-from zugong.core.views import add_validation_error, bounded_int, paginate
+from zugong.core.views import attempt, bounded_int, form_page, paginate
 from zugong.inquiries import (
     exports,  # noqa: F401 - registers the exporters
     selectors,
@@ -49,28 +50,7 @@ def _organizer(request: HttpRequest) -> None:
         raise PermissionDenied(services.NOT_ORGANIZER)
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
-) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, FORM, {"form": form, "title": title, "back": back, **extra}, status=status
-    )
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    """Run a service; its ValidationError lands on the form and None comes back."""
-    try:
-        return write()
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return None
-
-
-def _file_response(record: Any) -> FileResponse:
-    response = FileResponse(record.blob.open("rb"), content_type=record.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return name_download(response, record.original_name)
+_form_page = partial(form_page, template=FORM)
 
 
 # --- plans ----------------------------------------------------------------------------------
@@ -94,7 +74,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     _organizer(request)
     form = PlanForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        plan = _attempt(
+        plan = attempt(
             form, lambda: services.save_plan(actor=request.user, plan=None, **form.cleaned_data)
         )
         if plan is not None:
@@ -109,7 +89,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _organizer(request)
     form = PlanForm(request.POST or None, user=request.user, initial=PlanForm.initial_for(plan))
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form, lambda: services.save_plan(actor=request.user, plan=plan, **form.cleaned_data)
         )
         if saved is not None:
@@ -162,7 +142,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file", None)
-        activity = _attempt(
+        activity = attempt(
             form,
             lambda: services.add_activity(
                 actor=request.user, plan=plan, files=[upload] if upload else [], **data
@@ -187,7 +167,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _organizer(request)
         if form.is_valid():
-            saved = _attempt(
+            saved = attempt(
                 form,
                 lambda: services.attach_activity_file(
                     actor=request.user, activity=activity, uploaded=form.cleaned_data["file"]
@@ -212,7 +192,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def activity_file(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(selectors.get_activity_file(request.user, pk))
+    return stored_file_response(selectors.get_activity_file(request.user, pk))
 
 
 # --- opinions -------------------------------------------------------------------------------
@@ -253,7 +233,7 @@ def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"received_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        opinion = _attempt(
+        opinion = attempt(
             form, lambda: services.add_opinion(actor=request.user, plan=plan, **form.cleaned_data)
         )
         if opinion is not None:
@@ -272,7 +252,7 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST or None, initial=initial)
     if request.method == "POST":
         _organizer(request)
-        if form.is_valid() and _attempt(
+        if form.is_valid() and attempt(
             form,
             lambda: services.answer_opinion(
                 actor=request.user, opinion=opinion, **form.cleaned_data
@@ -307,7 +287,7 @@ def opinion_promote(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        problem = _attempt(
+        problem = attempt(
             form, lambda: services.promote_opinion(actor=request.user, opinion=opinion, **data)
         )
         if problem is not None:
@@ -332,7 +312,7 @@ def report_promote(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProblemForm(request.POST or None, user=request.user, lists=lists)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        problem = _attempt(
+        problem = attempt(
             form, lambda: services.promote_report(actor=request.user, report_pk=report.pk, **data)
         )
         if problem is not None:
@@ -366,7 +346,7 @@ def problem_list_create(request: HttpRequest) -> HttpResponse:
     _organizer(request)
     form = ProblemListForm(request.POST or None, plans=selectors.plans(request.user))
     if request.method == "POST" and form.is_valid():
-        created = _attempt(
+        created = attempt(
             form, lambda: services.create_problem_list(actor=request.user, **form.cleaned_data)
         )
         if created is not None:
@@ -417,7 +397,7 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"parent": parent},
     )
     if request.method == "POST" and form.is_valid():
-        problem = _attempt(
+        problem = attempt(
             form,
             lambda: services.create_problem(
                 actor=request.user, problem_list=problem_list, **form.cleaned_data
@@ -537,7 +517,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     saved = (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.update_problem(
                 actor=request.user, problem=problem, **form.cleaned_data
@@ -567,7 +547,7 @@ def _problem_action(
     written = (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(form, lambda: write(problem, form.cleaned_data)) is not None
+        and attempt(form, lambda: write(problem, form.cleaned_data)) is not None
     )
     if written:
         messages.success(request, done)
@@ -653,7 +633,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(selectors.get_evidence(request.user, pk))
+    return stored_file_response(selectors.get_evidence(request.user, pk))
 
 
 @require_http_methods(["GET", "POST"])

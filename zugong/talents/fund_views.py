@@ -3,11 +3,11 @@ fund_services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
-from zugong.core.views import add_validation_error, bounded_int, paginate
+from zugong.core.views import attempt, bounded_int, form_page, paginate
 from zugong.talents import fund_exports  # noqa: F401 - registers the exporters
 from zugong.talents import fund_selectors as selectors
 from zugong.talents import fund_services as services
@@ -34,20 +34,7 @@ FORM = "talents/packages/form.html"
 SECTION = "talents"
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
-) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "title": title, "back": back, "section": SECTION, **extra}
-    return render(request, FORM, context, status=status)
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    try:
-        return write()
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return None
+_form_page = partial(form_page, template=FORM, section=SECTION)
 
 
 def _writer(request: HttpRequest) -> None:
@@ -101,7 +88,7 @@ def fund_budget_create(request: HttpRequest) -> HttpResponse:
     _writer(request)
     form = BudgetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        budget = _attempt(
+        budget = attempt(
             form, lambda: services.create_budget(actor=request.user, **form.cleaned_data)
         )
         if budget is not None:
@@ -141,7 +128,7 @@ def fund_budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"amount": budget.amount, "note": budget.note}
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.change_budget(actor=request.user, budget=budget, **form.cleaned_data),
         )
@@ -163,7 +150,7 @@ def fund_allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial["talent"] = talent_pk
     form = AllocationForm(request.POST or None, budget=budget, talents=talents, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.allocate(actor=request.user, budget=budget, **form.cleaned_data),
         )
@@ -184,7 +171,7 @@ def fund_disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
     _writer(request)
     form = ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.apply(actor=request.user, allocation=allocation, **form.cleaned_data),
         )
@@ -247,12 +234,12 @@ def fund_disbursement_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["decision"] == "approve":
-            saved = _attempt(
+            saved = attempt(
                 form,
                 lambda: services.approve(actor=request.user, disbursement=d, on=data["on"]),
             )
         else:
-            saved = _attempt(
+            saved = attempt(
                 form,
                 lambda: services.refuse(
                     actor=request.user, disbursement=d, on=data["on"], reason=data["reason"]
@@ -275,7 +262,7 @@ def fund_disbursement_pay(request: HttpRequest, pk: int) -> HttpResponse:
     _writer(request)
     form = PayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.pay(actor=request.user, disbursement=d, **form.cleaned_data),
         )

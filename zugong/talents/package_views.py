@@ -4,10 +4,11 @@ package_services (writes)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
-from zugong.core.views import add_validation_error, bounded_int, paginate
+from zugong.core.views import attempt, bounded_int, form_page, paginate
 from zugong.talents import package_selectors as selectors
 from zugong.talents import package_services as services
 from zugong.talents.access import can_write_talents
@@ -42,20 +43,7 @@ def _writer(request: HttpRequest) -> None:
         raise PermissionDenied(services.NOT_WRITER)
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
-) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "title": title, "back": back, "section": SECTION, **extra}
-    return render(request, FORM, context, status=status)
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    try:
-        return write()
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return None
+_form_page = partial(form_page, template=FORM, section=SECTION)
 
 
 @require_GET
@@ -107,7 +95,7 @@ def package_create(request: HttpRequest) -> HttpResponse:
         initial["talent"] = talent_pk
     form = RequestForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        created = _attempt(
+        created = attempt(
             form, lambda: services.create_request(actor=request.user, **form.cleaned_data)
         )
         if created is not None:
@@ -160,7 +148,7 @@ def _action(
     kwargs = {k: (v(obj) if callable(v) else v) for k, v in form_kwargs.items()}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(form, lambda: write(obj, form.cleaned_data))
+        saved = attempt(form, lambda: write(obj, form.cleaned_data))
         if saved is not None:
             messages.success(request, done)
             return redirect("talents:package_detail", pk=obj.pk)

@@ -8,11 +8,11 @@ the scope is a 404; then a reader who may not write gets a 403.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -28,7 +28,7 @@ from zugong.core.history import history_entries
 from zugong.core.imports import ImportFileError, runner, workbooks
 from zugong.core.imports.spec import get_spec
 from zugong.core.models import Finding, ImportJob
-from zugong.core.views import add_validation_error, bounded_int, paginate
+from zugong.core.views import attempt, bounded_int, form_page, paginate
 from zugong.talents import (
     exports,  # noqa: F401 - registers the exporters
     imports,
@@ -70,21 +70,7 @@ def _writer(request: HttpRequest) -> None:
         raise PermissionDenied(services.NOT_WRITER)
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
-) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, FORM, {"form": form, "title": title, "back": back, **extra}, status=status
-    )
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    try:
-        return write()
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return None
+_form_page = partial(form_page, template=FORM)
 
 
 # --- the pool -------------------------------------------------------------------------------
@@ -141,7 +127,7 @@ def talent_create(request: HttpRequest) -> HttpResponse:
     _writer(request)
     form = TalentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        talent = _attempt(
+        talent = attempt(
             form,
             lambda: services.save_talent(actor=request.user, talent=None, **form.cleaned_data),
         )
@@ -160,7 +146,7 @@ def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, initial=TalentForm.initial_for(talent)
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.save_talent(actor=request.user, talent=talent, **form.cleaned_data),
         )
@@ -236,7 +222,7 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     _writer(request)
     form = ArchiveEntryForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        entry = _attempt(
+        entry = attempt(
             form,
             lambda: services.add_archive_entry(
                 actor=request.user, talent=talent, **form.cleaned_data
@@ -264,7 +250,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
         initial["item"] = item_pk
     form = GrantForm(request.POST or None, talent=talent, initial=initial)
     if request.method == "POST" and form.is_valid():
-        grant = _attempt(
+        grant = attempt(
             form,
             lambda: services.grant_item(actor=request.user, talent=talent, **form.cleaned_data),
         )
@@ -406,7 +392,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, user=request.user, initial={"org": request.user.anchor_org_id}
     )
     if request.method == "POST" and form.is_valid():
-        policy = _attempt(
+        policy = attempt(
             form,
             lambda: services.save_policy(actor=request.user, policy=None, **form.cleaned_data),
         )
@@ -427,7 +413,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, initial=PolicyForm.initial_for(policy)
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.save_policy(actor=request.user, policy=policy, **form.cleaned_data),
         )
@@ -472,7 +458,7 @@ def _item_page(request: HttpRequest, policy: Any, item: Any) -> HttpResponse:
     initial = ItemForm.initial_for(item) if item else {"is_active": True}
     form = ItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.save_item(
                 actor=request.user, policy=policy, item=item, **form.service_data()
@@ -548,7 +534,7 @@ def grant_stop(request: HttpRequest, pk: int) -> HttpResponse:
     _writer(request)
     form = StopGrantForm(request.POST or None, initial={"stopped_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.stop_grant(actor=request.user, grant=grant, **_stop_data(form)),
         )

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zugong.accounts.models import User
+from zugong.core.evidence import prepare_upload
 from zugong.core.models import CodeItem, RuleParameter
 from zugong.core.rules.engine import RuleContext
 from zugong.core.rules.registry import RULES
@@ -56,7 +57,6 @@ from zugong.orgs.standardization.rules import (
     stars_for,
 )
 from zugong.orgs.standardization.selectors import template_for, township_of
-from zugong.orgs.standardization.uploads import prepare_upload
 
 FIRST_YEAR = 2000
 WEAK_KINDS = (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.PRIMARY_PARTY_COMMITTEE)

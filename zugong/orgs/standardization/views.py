@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zugong.core.downloads import name_download
+from zugong.core.downloads import stored_file_response
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding, RuleParameter
 from zugong.core.rules.engine import RuleContext
 from zugong.core.rules.registry import RULES
 from zugong.core.selectors import code_items
-from zugong.core.views import add_validation_error, bounded_int, paginate
+from zugong.core.views import attempt, bounded_int, form_page, paginate
 from zugong.orgs.standardization import (
     exports,  # noqa: F401 - registers the exporters
     feeds,
@@ -77,28 +78,7 @@ def _year(request: HttpRequest) -> int:
     return bounded_int(raw or request.GET.get("year"), 2000, today.year, today.year) or today.year
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
-) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, FORM, {"form": form, "title": title, "back": back, **extra}, status=status
-    )
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    """Run a service; its ValidationError lands on the form and None comes back."""
-    try:
-        return write()
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return None
-
-
-def _file_response(record: Any) -> FileResponse:
-    response = FileResponse(record.blob.open("rb"), content_type=record.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return name_download(response, record.original_name)
+_form_page = partial(form_page, template=FORM)
 
 
 def _years(today_year: int) -> list[tuple[int, str]]:
@@ -180,7 +160,7 @@ def confirm_scores(request: HttpRequest, pk: int) -> HttpResponse:
     form = YearForm(request.POST or None, initial={"year": _year(request)})
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
-        count = _attempt(
+        count = attempt(
             form, lambda: services.confirm_scores(actor=request.user, org=org, year=year)
         )
         if count is not None:
@@ -222,7 +202,7 @@ def branch_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScoreForm(request.POST or None, items=items, initial=initial)
     status = 200
     if request.method == "POST":
-        saved = form.is_valid() and _attempt(
+        saved = form.is_valid() and attempt(
             form,
             lambda: services.save_score(
                 actor=user,
@@ -296,7 +276,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
     back = f"{reverse('standards:branch_sheet', args=[org.pk])}?year={year}"
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.add_score_evidence(
                 actor=request.user,
@@ -321,7 +301,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(selectors.get_score_evidence(request.user, pk))
+    return stored_file_response(selectors.get_score_evidence(request.user, pk))
 
 
 # --- checklists and parameters ------------------------------------------------------------------------
@@ -343,7 +323,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
     _require(is_admin(request.user), NOT_ADMIN)
     form = TemplateForm(request.POST or None, initial={"year_from": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        t = _attempt(
+        t = attempt(
             form,
             lambda: services.save_template(actor=request.user, template=None, **form.cleaned_data),
         )
@@ -377,7 +357,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(template, name) for name in TemplateForm.base_fields}
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        t = _attempt(
+        t = attempt(
             form,
             lambda: services.save_template(
                 actor=request.user, template=template, **form.cleaned_data
@@ -400,7 +380,7 @@ def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"name": template.name, "year_from": timezone.localdate().year},
     )
     if request.method == "POST" and form.is_valid():
-        t = _attempt(
+        t = attempt(
             form,
             lambda: services.copy_template(
                 actor=request.user, template=template, **form.cleaned_data
@@ -424,7 +404,7 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(is_admin(request.user), NOT_ADMIN)
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        item = _attempt(
+        item = attempt(
             form,
             lambda: services.save_item(
                 actor=request.user, template=template, item=None, **form.cleaned_data
@@ -445,7 +425,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemForm(request.POST or None, initial=ItemForm.initial_for(item))
     back = reverse("standards:template_detail", args=[item.template_id])
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.save_item(
                 actor=request.user, template=item.template, item=item, **form.cleaned_data
@@ -467,7 +447,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             rule_id, key = form.split_key()
-            saved = _attempt(
+            saved = attempt(
                 form,
                 lambda: services.set_parameter(
                     actor=request.user,
@@ -553,7 +533,7 @@ def weak_create(request: HttpRequest) -> HttpResponse:
     form = WeakProposeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        weak = _attempt(
+        weak = attempt(
             form,
             lambda: services.propose_weak(
                 actor=request.user,
@@ -611,7 +591,7 @@ def weak_identify(request: HttpRequest) -> HttpResponse:
                 count += 1
             return count
 
-        count = _attempt(form, write)
+        count = attempt(form, write)
         if count is not None:
             messages.success(request, f"已提出{count}个党组织列入整顿，等待组织部确认。")
             return redirect(f"{reverse('standards:weak_list')}?year={year}")
@@ -687,7 +667,7 @@ def _weak_action(
     written = (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(form, lambda: write(weak, form.cleaned_data)) is not None
+        and attempt(form, lambda: write(weak, form.cleaned_data)) is not None
     )
     if written:
         messages.success(request, done)
@@ -785,7 +765,7 @@ def weak_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def weak_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(selectors.get_weak_evidence(request.user, pk))
+    return stored_file_response(selectors.get_weak_evidence(request.user, pk))
 
 
 @require_http_methods(["GET", "POST"])
