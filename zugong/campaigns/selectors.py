@@ -252,15 +252,20 @@ class Progress:
         return sum(r.named for r in self.rows)
 
     def chart(self) -> dict:
+        """The spec zugong/charts.js draws: target, named and in-progress per campaign."""
+        in_progress = [
+            r.stages.get(Stage.DECLARED, 0)
+            + r.stages.get(Stage.CULTIVATING, 0)
+            + r.stages.get(Stage.ACCEPTED, 0)
+            for r in self.rows
+        ]
         return {
+            "type": "series",
             "labels": [r.campaign.kind.name for r in self.rows],
-            "target": [r.target for r in self.rows],
-            "named": [r.named for r in self.rows],
-            "cultivating": [
-                r.stages.get(Stage.DECLARED, 0)
-                + r.stages.get(Stage.CULTIVATING, 0)
-                + r.stages.get(Stage.ACCEPTED, 0)
-                for r in self.rows
+            "series": [
+                {"name": "目标数", "data": [r.target for r in self.rows], "color": "#9e9e9e"},
+                {"name": "已命名", "data": [r.named for r in self.rows]},
+                {"name": "创建中", "data": in_progress, "color": "#f0a30a"},
             ],
         }
 

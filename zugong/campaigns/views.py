@@ -533,5 +533,5 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/progress.html",
-        {"p": data, "year": year, "years": years or [year], "chart": data.chart()},
+        {"p": data, "year": year, "years": years or [year], "charts": {"progress": data.chart()}},
     )

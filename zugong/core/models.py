@@ -15,6 +15,24 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class StepLog(models.Model):
+    """One decisive step in a tracked item's log (a problem, a rectification): the subclass adds the
+    item and its `kind` choices; this is who did it, when, and the remark."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.at:%Y-%m-%d}）"
+
+
 class CodeTable(models.Model):
     """A 字典: one national-standard code list (性别, 民族, 学历 ...)."""
 

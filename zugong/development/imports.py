@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 
 from zugong.core.ids import check_id_number
 from zugong.core.imports import (
-    CellError,
     Column,
     ImportContext,
     ImportSpec,
@@ -31,6 +30,7 @@ from zugong.core.imports import (
     code,
     code_choices,
     date_value,
+    id_number_text,
     register_spec,
     text,
 )
@@ -103,14 +103,6 @@ DATE_RULES = frozenset(
 )
 
 
-def _id_number(value: Any, ctx: ImportContext) -> str:
-    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) > 15):
-        raise CellError(
-            "单元格是数字格式，Excel 只保留15位有效数字，号码已失真；请把该列设为文本格式后重新填写号码"
-        )
-    return fold(cell_text(value)).upper()
-
-
 def _names(value: Any, ctx: ImportContext) -> list[str]:
     """ "张三、李四" → ["张三", "李四"]."""
     return [part for part in _NAME_SPLIT.split(cell_text(value)) if part]
@@ -125,7 +117,7 @@ COLUMNS = (
         "公民身份号码",
         ("身份证号", "身份证号码", "身份证", "公民身份证号", "公民身份证号码"),
         True,
-        _id_number,
+        id_number_text,
         "18位（15位旧号码自动升级）；校验码、出生日期须正确，第17位须与性别一致；请设为文本格式",
         as_text=True,
         width=22,

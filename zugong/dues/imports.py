@@ -28,6 +28,7 @@ from zugong.core.imports import (
     WriteResult,
     date_value,
     enum,
+    id_number_text,
     register_spec,
     text,
 )
@@ -49,12 +50,6 @@ from zugong.members.models import Member
 
 LOOKUP_CHUNK = 900
 BATCH = 2000
-
-
-def _id_number(value: Any, ctx: ImportContext) -> str:
-    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) > 15):
-        raise CellError("单元格是数字格式，号码已失真；请把该列设为文本格式后重新填写号码")
-    return fold(cell_text(value)).upper()
 
 
 def _year(value: Any, ctx: ImportContext) -> int:
@@ -100,7 +95,7 @@ ID_COLUMN = Column(
     "公民身份号码",
     ("身份证号", "身份证号码", "身份证", "证件号码"),
     True,
-    _id_number,
+    id_number_text,
     "18位；须为您管理范围内已登记的党员；请设为文本格式",
     as_text=True,
     width=22,

@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from zugong.core.models import TimeStamped
+from zugong.core.models import StepLog, TimeStamped
 
 
 def inquiry_file_path(instance: models.Model, filename: str) -> str:
@@ -349,7 +349,7 @@ class Evidence(StoredFile):
         verbose_name = verbose_name_plural = "整改佐证材料"
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(StepLog):
     """The log of a problem's decisive steps: promotion, 销号 request, approval, refusal, reopening."""
 
     class Kind(models.TextChoices):
@@ -361,15 +361,6 @@ class ProblemEvent(models.Model):
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("事项", max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
-    )
-    at = models.DateTimeField("时间", auto_now_add=True)
-    note = models.CharField("说明", max_length=500, blank=True)
 
-    class Meta:
+    class Meta(StepLog.Meta):
         verbose_name = verbose_name_plural = "问题办理记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}（{self.at:%Y-%m-%d}）"

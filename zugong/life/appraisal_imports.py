@@ -18,6 +18,7 @@ from zugong.core.imports import (
     RowError,
     WriteResult,
     enum,
+    id_number_text,
     register_spec,
     text,
 )
@@ -44,14 +45,6 @@ VOTE_COLUMNS = {
 }
 
 
-def _id_number(value: Any, ctx: ImportContext) -> str:
-    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) > 15):
-        raise CellError(
-            "单元格是数字格式，Excel 只保留15位有效数字，号码已失真；请把该列设为文本格式后重新填写号码"
-        )
-    return fold(cell_text(value)).upper()
-
-
 def _year(value: Any, ctx: ImportContext) -> int:
     raw = fold(cell_text(value)).removesuffix("年度").removesuffix("年")
     if not raw.isdigit():
@@ -75,7 +68,7 @@ COLUMNS = (
         "公民身份号码",
         ("身份证号", "身份证号码", "身份证", "公民身份证号码"),
         True,
-        _id_number,
+        id_number_text,
         "18位；按此号码找到党员；请设为文本格式",
         as_text=True,
         width=22,

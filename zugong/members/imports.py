@@ -15,7 +15,6 @@ from simple_history.utils import bulk_update_with_history
 from zugong.core.bulk import insert_with_history
 from zugong.core.ids import check_id_number, id_check_char
 from zugong.core.imports import (
-    CellError,
     Column,
     ImportContext,
     ImportSpec,
@@ -26,10 +25,10 @@ from zugong.core.imports import (
     code_choices,
     date_value,
     enum,
+    id_number_text,
     register_spec,
     text,
 )
-from zugong.core.imports.spec import cell_text, fold
 from zugong.core.rules.engine import RuleContext
 from zugong.core.selectors import surname_overrides
 from zugong.core.services import refresh_findings
@@ -84,14 +83,6 @@ UPDATE_FIELDS = [*FIELDS, "org", *DERIVED]
 T = TypeVar("T")
 
 
-def _id_number(value: Any, ctx: ImportContext) -> str:
-    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) > 15):
-        raise CellError(
-            "单元格是数字格式，Excel 只保留15位有效数字，号码已失真；请把该列设为文本格式后重新填写号码"
-        )
-    return fold(cell_text(value)).upper()
-
-
 COLUMNS = (
     Column("name", "姓名", ("党员姓名",), True, text(40), "最多40字"),
     Column(
@@ -119,7 +110,7 @@ COLUMNS = (
         "公民身份号码",
         ("身份证号", "身份证号码", "身份证", "证件号码", "公民身份证号", "公民身份证号码"),
         True,
-        _id_number,
+        id_number_text,
         "18位（15位旧号码自动升级）；校验码、出生日期须正确，第17位须与性别一致。再次导入时按此号码更新；请设为文本格式",
         as_text=True,
         width=22,

@@ -20,6 +20,7 @@ from zugong.core.imports import (
     WriteResult,
     date_value,
     enum,
+    id_number_text,
     register_spec,
     text,
 )
@@ -87,14 +88,6 @@ def _labels(choices: Any) -> dict[str, str]:
     return {label: value for value, label in choices}
 
 
-def _id_number(value: Any, ctx: ImportContext) -> str:
-    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) > 15):
-        raise CellError(
-            "单元格是数字格式，Excel 只保留15位有效数字，号码已失真；请把该列设为文本格式后重新填写号码"
-        )
-    return fold(cell_text(value)).upper()
-
-
 def _tier(value: Any, ctx: ImportContext) -> str:
     raw = fold(cell_text(value)).upper()
     by_label = {fold(label).upper(): code for code, label in ctx.data["tiers"]}
@@ -120,7 +113,7 @@ COLUMNS = (
         "公民身份号码",
         ("身份证号", "身份证号码", "身份证", "证件号码", "公民身份证号", "公民身份证号码"),
         True,
-        _id_number,
+        id_number_text,
         "18位（15位旧号码自动升级），校验码、出生日期须正确；再次导入时按此号码更新；请设为文本格式",
         as_text=True,
         width=22,

@@ -68,10 +68,12 @@ class Stats:
             for s in self.sections
         }
         data["trend"] = {
-            "type": "trend",
+            "type": "series",
             "labels": [str(t.year) for t in self.trend],
-            "arrived": [t.arrived for t in self.trend],
-            "total": [t.total for t in self.trend],
+            "series": [
+                {"name": "当年新入库", "data": [t.arrived for t in self.trend], "color": "#999"},
+                {"name": "年末在库", "kind": "line", "data": [t.total for t in self.trend]},
+            ],
         }
         return data
 

@@ -84,6 +84,6 @@ def test_a_village_from_nomination_to_naming(live_server, page, users, tree) -> 
     page.goto(f"{base}/campaigns/named/")
     assert page.get_by_test_id("candidate-row").count() == 1
     page.goto(f"{base}/campaigns/progress/?year=2026")
-    page.wait_for_selector("#progress-chart canvas")
+    page.wait_for_selector("#chart-progress canvas")
     row = page.get_by_test_id("progress-row").first
     assert row.locator("[data-col=named]").inner_text() == "1"

@@ -55,10 +55,12 @@ def _chart_data(stats: CadreStats) -> dict[str, object]:
     }
     if stats.staffing:
         charts["staffing"] = {
-            "type": "staffing",
+            "type": "series",
             "labels": [r.label for r in stats.staffing],
-            "approved": [r.approved for r in stats.staffing],
-            "occupied": [r.occupied for r in stats.staffing],
+            "series": [
+                {"name": "核定", "data": [r.approved for r in stats.staffing], "color": "#999"},
+                {"name": "实配", "data": [r.occupied for r in stats.staffing]},
+            ],
         }
     return charts
 

@@ -168,7 +168,7 @@ def test_progress_numbers_equal_the_records(client, users, tree):
     response = client.get(reverse("campaigns:progress") + "?year=2026")
     assert response.status_code == 200
     text = response.content.decode()
-    assert 'id="progress-chart"' in text and "progress-chart-data" in text
+    assert 'id="chart-progress"' in text and 'id="chart-data"' in text
     assert text.count('data-testid="township-row"') == 2
     sheet = client.get(reverse("campaigns:progress") + "?year=2026&export=xlsx")
     rows = list(load_workbook(io.BytesIO(b"".join(sheet.streaming_content))).active.values)

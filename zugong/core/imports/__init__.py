@@ -21,6 +21,7 @@ from zugong.core.imports.spec import (
     date_value,
     enum,
     get_spec,
+    id_number_text,
     register_spec,
     text,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "date_value",
     "enum",
     "get_spec",
+    "id_number_text",
     "register_spec",
     "text",
 ]

@@ -243,6 +243,16 @@ def display(value: Any) -> str:
 # --- parsers -------------------------------------------------------------------------------
 
 
+def id_number_text(value: Any, ctx: ImportContext) -> str:
+    """A 公民身份号码 cell as typed; the caller checks it. A number cell is refused: Excel keeps
+    only 15 significant digits, so an 18-digit number has already lost its tail."""
+    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) > 15):
+        raise CellError(
+            "单元格是数字格式，Excel 只保留15位有效数字，号码已失真；请把该列设为文本格式后重新填写号码"
+        )
+    return fold(cell_text(value)).upper()
+
+
 def text(max_length: int | None = None) -> Parser:
     def parse(value: Any, ctx: ImportContext) -> str:
         result = cell_text(value)

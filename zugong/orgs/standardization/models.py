@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from zugong.core.models import TimeStamped
+from zugong.core.models import StepLog, TimeStamped
 
 __all__ = [
     "AnnualScore",
@@ -365,7 +365,7 @@ class WeakOrgEvidence(StoredFile):
         verbose_name = verbose_name_plural = "整顿佐证材料"
 
 
-class WeakOrgEvent(models.Model):
+class WeakOrgEvent(StepLog):
     """The log of a rectification's decisive steps."""
 
     class Kind(models.TextChoices):
@@ -379,15 +379,6 @@ class WeakOrgEvent(models.Model):
 
     weak_org = models.ForeignKey(WeakOrg, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("事项", max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
-    )
-    at = models.DateTimeField("时间", auto_now_add=True)
-    note = models.CharField("说明", max_length=500, blank=True)
 
-    class Meta:
+    class Meta(StepLog.Meta):
         verbose_name = verbose_name_plural = "整顿办理记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}（{self.at:%Y-%m-%d}）"

@@ -212,11 +212,14 @@ class Distribution:
         ]
 
     def chart(self) -> dict[str, Any]:
+        """The spec zugong/charts.js draws: branches per star, with the cap of each capped star."""
+        caps = [float(self.caps[s] * self.scored / 100) if s in self.caps else None for s in STARS]
         return {
+            "type": "series",
             "labels": [f"{s}星" for s in STARS],
-            "counts": [self.counts[s] for s in STARS],
-            "caps": [
-                float(self.caps[s] * self.scored / 100) if s in self.caps else None for s in STARS
+            "series": [
+                {"name": "党支部数", "data": [self.counts[s] for s in STARS]},
+                {"name": "比例目标上限", "kind": "cap", "data": caps, "color": "#333"},
             ],
         }
 

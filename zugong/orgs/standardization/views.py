@@ -140,7 +140,7 @@ def township(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "dist": dist,
-            "chart": dist.chart(),
+            "charts": {"stars": dist.chart()},
             "findings": findings,
             "is_admin": is_admin(request.user),
             "status_choices": [

@@ -101,7 +101,7 @@ def test_township_filters_distribution_and_export(client, tree, users):
     url = reverse("standards:township", args=[tree.town_a.pk])
     page = client.get(url, {"year": year}).content.decode()
     assert "五星支部" in page and "城关镇东村党支部" in page
-    assert 'id="star-chart-data"' in page
+    assert 'id="chart-data"' in page and 'id="chart-stars"' in page
     # One five-star branch of two scored is 50%: above the 10% target, marked in the table.
     assert "table-danger" in page
     page = client.get(url, {"year": year, "stars": 5}).content.decode()
