@@ -77,3 +77,5 @@ def test_a_township_scores_a_branch_and_sees_its_star(live_server, page, users, 
     page.goto(f"{base}/standards/township/{tree.town_a.pk}/?year={year}")
     row = page.get_by_test_id("branches").get_by_role("row", name="城关镇东村党支部")
     assert str(score.total) in row.inner_text() and "已评分" in row.inner_text()
+    # The distribution chart is drawn (zugong/charts.js) beside its table.
+    page.wait_for_selector("#chart-stars canvas")
