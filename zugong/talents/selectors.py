@@ -20,7 +20,14 @@ from zugong.core.pinyin import classify_query, fold_query
 from zugong.orgs.models import PATH_STEP, Organization, OrgStatus, subtree_q
 from zugong.talents.access import can_read_talents
 from zugong.talents.eligibility import unmet_conditions
-from zugong.talents.models import Grant, Policy, PolicyItem, Talent, TalentStatus
+from zugong.talents.models import (
+    ArchiveEntry,
+    Grant,
+    Policy,
+    PolicyItem,
+    Talent,
+    TalentStatus,
+)
 from zugong.talents.rules import tier_pairs
 
 NOT_READER = "本账号的角色不能查看人才工作"
@@ -54,6 +61,18 @@ def get_talent(user: Any, pk: int) -> Talent:
     if talent is None:
         raise Http404("人才不存在或不在管理范围内")
     return talent
+
+
+def get_entry(user: Any, pk: int) -> ArchiveEntry:
+    """An archive entry of a talent in the user's scope (else 404)."""
+    entry = (
+        ArchiveEntry.objects.select_related("talent")
+        .filter(pk=pk, talent__in=visible_talents(user))
+        .first()
+    )
+    if entry is None:
+        raise Http404("发展档案记录不存在或不在管理范围内")
+    return entry
 
 
 def search_q(q: str) -> Q:

@@ -215,12 +215,27 @@ def refresh_talent_findings(talents: list[Talent], today: date | None = None) ->
 @transaction.atomic
 def add_archive_entry(*, actor: Any, talent: Talent, **data: Any) -> ArchiveEntry:
     require_writer(actor, talent.org_path)
-    today = timezone.localdate()
-    if data["occurred_on"] > today:
-        raise ValidationError({"occurred_on": "日期：发展档案只记录已发生的事，不能晚于今天"})
-    if talent.birth_date and data["occurred_on"] < talent.birth_date:
-        raise ValidationError({"occurred_on": "日期：不能早于该人才的出生日期"})
+    _check_entry_date(talent, data["occurred_on"])
     return ArchiveEntry.objects.create(talent=talent, created_by=actor, **data)
+
+
+@transaction.atomic
+def update_archive_entry(*, actor: Any, entry: ArchiveEntry, **data: Any) -> ArchiveEntry:
+    """A correction of an entry; the previous text stays in the entry's change history."""
+    require_writer(actor, entry.talent.org_path)
+    _check_entry_date(entry.talent, data["occurred_on"])
+    for name, value in data.items():
+        setattr(entry, name, value)
+    entry._change_reason = "修改发展档案"
+    entry.save()
+    return entry
+
+
+def _check_entry_date(talent: Talent, occurred_on: date) -> None:
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "日期：发展档案只记录已发生的事，不能晚于今天"})
+    if talent.birth_date and occurred_on < talent.birth_date:
+        raise ValidationError({"occurred_on": "日期：不能早于该人才的出生日期"})
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -237,6 +237,40 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
         f"记入发展档案：{talent.name}",
         reverse("talents:detail", args=[talent.pk]) + "?tab=archive",
     )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    entry = selectors.get_entry(request.user, pk)
+    _writer(request)
+    back = reverse("talents:detail", args=[entry.talent_id]) + "?tab=archive"
+    initial = {name: getattr(entry, name) for name in ArchiveEntryForm.base_fields}
+    form = ArchiveEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            form,
+            lambda: services.update_archive_entry(
+                actor=request.user, entry=entry, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "已修改发展档案，原记录保留在变更记录中。")
+            return redirect(back)
+    return _form_page(request, form, f"修改发展档案：{entry.talent.name}", back)
+
+
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST only; scope and role are checked first, so a GET says 405 only to those allowed."""
+    _reader(request)
+    entry = selectors.get_entry(request.user, pk)
+    _writer(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    talent_pk = entry.talent_id
+    services.delete_archive_entry(actor=request.user, entry=entry)
+    messages.success(request, "已删除该条发展档案，删除前的内容保留在变更记录中。")
+    return redirect(reverse("talents:detail", args=[talent_pk]) + "?tab=archive")
 
 
 @require_http_methods(["GET", "POST"])

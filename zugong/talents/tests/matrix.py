@@ -53,6 +53,15 @@ ENTRIES: dict[str, Entry] = {
     "talents:detail": Entry(pk_of("talent"), readers(200), out_of_scope=GONE),
     "talents:edit": _write("talent"),
     "talents:entry_add": _write("talent"),
+    "talents:entry_edit": _write("talent_entry"),
+    # POST-only: a GET is 405 for writers; the POST deletes (302). Checked after scope and role.
+    "talents:entry_delete": Entry(
+        pk_of("talent_entry"),
+        writers(405),
+        post=True,
+        post_expect=writers(302),
+        out_of_scope=GONE,
+    ),
     "talents:grant_add": _write("talent"),
     "talents:statistics": Entry(None, readers(200)),
     "talents:import": Entry(None, writers(200), post=True, post_expect=writers(400)),
@@ -101,15 +110,16 @@ def build(o: Objects, users: dict[str, User]) -> None:
             if org_pk not in by_org:
                 org = Organization.objects.get(pk=org_pk)
                 t = support.talent(org, f"{org.name}人才")
-                ArchiveEntry.objects.create(
+                entry = ArchiveEntry.objects.create(
                     talent=t, kind="award", occurred_on=date(2025, 5, 1), title="县优秀人才"
                 )
                 g = support.grant(
                     t, item_in if org.path.startswith(county.path) else item_out, creator
                 )
-                by_org[org_pk] = (t.pk, g.pk)
-            t_pk, g_pk = by_org[org_pk]
+                by_org[org_pk] = (t.pk, g.pk, entry.pk)
+            t_pk, g_pk, entry_pk = by_org[org_pk]
             o.put("talent", role, inside, t_pk)
+            o.put("talent_entry", role, inside, entry_pk)
             o.put("talent_grant", role, inside, g_pk)
             o.put("talent_policy", role, inside, (policy_in if inside else policy_out).pk)
             o.put("policy_item", role, inside, (item_in if inside else item_out).pk)

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from zugong.accounts.models import Role, SensitiveAccess
 from zugong.conftest import assert_flat_queries, valid_id
-from zugong.talents.models import Grant, PolicyItem, Talent
+from zugong.talents.models import ArchiveEntry, Grant, PolicyItem, Talent
 from zugong.talents.tests import support
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,49 @@ def test_archive_entries_are_dated_and_listed(client, users, tree):
     client.post(url, {"kind": "project", "occurred_on": "2024-05-01", "title": "省级科技项目"})
     page = client.get(reverse("talents:detail", args=[t.pk]), {"tab": "archive"})
     assert [e.title for e in page.context["entries"]] == ["年度考核", "省级科技项目"]
+
+
+@freeze_time(TODAY)
+def test_an_archive_entry_is_corrected_or_deleted_and_keeps_its_history(client, users, tree):
+    login(client, users)
+    t = support.talent(tree.branch_a1)
+    entry = ArchiveEntry.objects.create(
+        talent=t, kind="award", occurred_on=date(2025, 5, 1), title="县优秀人才"
+    )
+    edit = reverse("talents:entry_edit", args=[entry.pk])
+    assert client.get(edit).context["form"].initial["title"] == "县优秀人才"
+    bad = client.post(edit, {"kind": "award", "occurred_on": "2026-07-01", "title": "市优秀人才"})
+    assert bad.status_code == 400 and "不能晚于今天" in bad.content.decode()
+    entry.refresh_from_db()
+    assert entry.title == "县优秀人才"
+    ok = client.post(edit, {"kind": "award", "occurred_on": "2025-05-01", "title": "市优秀人才"})
+    assert ok.status_code == 302
+    entry.refresh_from_db()
+    assert entry.title == "市优秀人才"
+    assert [h.title for h in entry.history.all()] == ["市优秀人才", "县优秀人才"]
+    assert entry.history.first().history_change_reason == "修改发展档案"
+
+    delete = reverse("talents:entry_delete", args=[entry.pk])
+    assert client.get(delete).status_code == 405 and ArchiveEntry.objects.exists()
+    assert client.post(delete).status_code == 302
+    assert not ArchiveEntry.objects.exists()
+    assert ArchiveEntry.history.filter(id=entry.pk, history_type="-").exists()
+
+
+def test_a_reader_cannot_change_the_archive(client, users, tree):
+    t = support.talent(tree.branch_a1)
+    entry = ArchiveEntry.objects.create(
+        talent=t, kind="award", occurred_on=date(2025, 5, 1), title="县优秀人才"
+    )
+    login(client, users, Role.LEADER)
+    assert client.post(reverse("talents:entry_delete", args=[entry.pk])).status_code == 403
+    response = client.post(
+        reverse("talents:entry_edit", args=[entry.pk]),
+        {"kind": "award", "occurred_on": "2025-05-01", "title": "改"},
+    )
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.title == "县优秀人才"
 
 
 @freeze_time(TODAY)
