@@ -170,6 +170,25 @@ class _Seeder:
         user = self.committees.get(town.pk) if town is not None else None
         return user or self.admin
 
+    def breakdown(self, campaign: Campaign, orgs: list[Organization]) -> None:
+        """分解目标: the target shared out among the townships in proportion to their candidates
+        (largest remainder), so the parts add up to the target exactly."""
+        per_town: dict[int, int] = {}
+        for org in orgs:
+            town = services.township_of(org)
+            if town is not None:
+                per_town[town.pk] = per_town.get(town.pk, 0) + 1
+        total = sum(per_town.values())
+        if not total:
+            return
+        exact = {pk: campaign.target * n / total for pk, n in per_town.items()}
+        parts = {pk: int(x) for pk, x in exact.items()}
+        by_remainder = sorted(exact, key=lambda pk: (parts[pk] - exact[pk], pk))
+        for pk in by_remainder[: campaign.target - sum(parts.values())]:
+            parts[pk] += 1
+        services.set_township_targets(actor=self.admin, campaign=campaign, targets=parts)
+        self.written += sum(1 for n in parts.values() if n)
+
     def decision_number(self, year: int) -> str:
         self.numbers[year] = self.numbers.get(year, 0) + 7
         return f"青组〔{year}〕{self.numbers[year]}号"
@@ -332,5 +351,6 @@ def seed_campaigns(*, today: date, seed: int = 2026) -> int:
             )
             revoked_done = True
         current = seeder.campaign(kind, plan, this_year)
+        seeder.breakdown(current, this_orgs)
         seeder.run(current, this_orgs, False, t_this, review_on)
     return seeder.written

@@ -53,6 +53,14 @@ PROGRESS_HEADERS = (
     + [Stage(s).label for s in Stage.values]
     + ["已命名（含复查）", "完成率（%）"]
 )
+TOWNSHIP_HEADERS = [
+    "年度",
+    "乡镇（街道）/系统",
+    "创建类型",
+    "分解目标",
+    "已命名（含复查）",
+    "是否完成",
+]
 
 
 def kind_rows(qs: QuerySet[CampaignKind]) -> Iterable[list[Any]]:
@@ -128,6 +136,16 @@ def progress_rows(p: Progress) -> Iterable[list[Any]]:
         ]
 
 
+def township_rows(p: Progress) -> Iterable[list[Any]]:
+    """One row per township and campaign that has a 分解目标 or a named candidate."""
+    for t in p.townships:
+        for r, (named, target) in zip(p.rows, t.cells, strict=True):
+            if not named and not target:
+                continue
+            done = "" if target is None else ("是" if named >= target else "否")
+            yield [p.year, t.label, r.campaign.kind.name, target, named, done]
+
+
 register_exporter(Exporter("campaign_kinds", "示范创建类型", KIND_HEADERS, kind_rows))
 register_exporter(
     Exporter("campaigns", "示范创建", CAMPAIGN_HEADERS, campaign_rows, [8, 30, 22, 16])
@@ -152,4 +170,13 @@ register_exporter(
 )
 register_exporter(
     Exporter("campaign_progress", "示范创建进度", PROGRESS_HEADERS, progress_rows, [8, 22, 16])
+)
+register_exporter(
+    Exporter(
+        "campaign_township_progress",
+        "各乡镇示范创建进度",
+        TOWNSHIP_HEADERS,
+        township_rows,
+        [8, 22, 22, 10, 14, 10],
+    )
 )

@@ -83,6 +83,20 @@ class CampaignForm(ZForm):
         }
 
 
+class TownshipTargetsForm(ZForm):
+    """One number per township of the campaign (field t_<pk>); empty or 0: no part."""
+
+    def __init__(self, *args: Any, townships: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for t in townships:
+            self.fields[f"t_{t.pk}"] = forms.IntegerField(
+                label=t.short_name or t.name, min_value=0, max_value=10000, required=False
+            )
+
+    def targets(self) -> dict[int, int | None]:
+        return {int(name[2:]): value for name, value in self.cleaned_data.items()}
+
+
 class CriterionForm(ZForm):
     title = forms.CharField(label="标准", max_length=200)
     max_points = forms.DecimalField(

@@ -100,6 +100,35 @@ class Campaign(TimeStamped):
         return self.title
 
 
+class TownshipTarget(TimeStamped):
+    """A campaign's yearly target broken down to a 乡镇（街道）/系统 党(工)委 (分解目标)."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="township_targets", verbose_name="示范创建"
+    )
+    township = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="乡镇（街道）/系统",
+    )
+    target = models.PositiveIntegerField("分解目标数", validators=[MinValueValidator(1)])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "示范创建分解目标"
+        ordering = ["campaign", "township__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "township"], name="campaign_township_once"),
+            models.CheckConstraint(
+                condition=models.Q(target__gte=1), name="campaign_township_target_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.township}：{self.target}"
+
+
 class Criterion(models.Model):
     """One item of a campaign's checklist, scored from 0 to `max_points`."""
 

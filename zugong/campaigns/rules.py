@@ -23,17 +23,29 @@ CAMPAIGN_PRACTICE = Citation(
 
 
 def _preload_campaigns(ctx: RuleContext, campaigns: Sequence[Any]) -> None:
-    from zugong.campaigns.models import NAMED_STAGES, Candidate
+    from zugong.campaigns.models import NAMED_STAGES, Candidate, TownshipTarget
 
+    pks = [c.pk for c in campaigns]
     named: dict[int, int] = defaultdict(int)
+    named_by_township: dict[tuple[int, int | None], int] = defaultdict(int)
     for row in (
-        Candidate.objects.filter(campaign__in=[c.pk for c in campaigns], stage__in=NAMED_STAGES)
-        .values("campaign_id")
+        Candidate.objects.filter(campaign__in=pks, stage__in=NAMED_STAGES)
+        .values("campaign_id", "township_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        named[row["campaign_id"]] = row["n"]
+        named[row["campaign_id"]] += row["n"]
+        named_by_township[(row["campaign_id"], row["township_id"])] = row["n"]
+    targets: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    for t in (
+        TownshipTarget.objects.filter(campaign__in=pks)
+        .order_by("township__path")
+        .values("campaign_id", "township_id", "township__name", "target")
+    ):
+        targets[t["campaign_id"]].append((t["township_id"], t["township__name"], t["target"]))
     ctx.data["campaign_named"] = named
+    ctx.data["campaign_named_by_township"] = named_by_township
+    ctx.data["campaign_township_targets"] = targets
 
 
 def _all_campaigns() -> Any:
@@ -105,6 +117,28 @@ def target_unmet(campaign: Any, ctx: RuleContext) -> Iterable[Verdict]:
             f"{campaign.year}年目标命名{campaign.target}个，实际命名（含复查合格）{named}个，"
             f"差{campaign.target - named}个"
         )
+
+
+@rule(
+    id="campaigns.township_target_unmet",
+    title="示范创建分解目标未完成",
+    subject_type=CAMPAIGN_KIND,
+    citation=CAMPAIGN_PRACTICE,
+    severity="warn",
+    status="unconfirmed",
+)
+def township_target_unmet(campaign: Any, ctx: RuleContext) -> Iterable[Verdict]:
+    """Once the year is over: the townships whose named count is below their 分解目标."""
+    if ctx.today <= date(campaign.year, 12, 31):
+        return
+    named = ctx.data.get("campaign_named_by_township", {})
+    short = [
+        f"{name}目标{target}个、命名{named.get((campaign.pk, pk), 0)}个"
+        for pk, name, target in ctx.data.get("campaign_township_targets", {}).get(campaign.pk, [])
+        if named.get((campaign.pk, pk), 0) < target
+    ]
+    if short:
+        yield Verdict(f"{campaign.year}年分解目标未完成：" + "；".join(short))
 
 
 def _add_months(day: date, months: int) -> date:

@@ -23,6 +23,7 @@ from zugong.campaigns.models import (
     Candidate,
     EvidenceFile,
     Stage,
+    TownshipTarget,
 )
 from zugong.orgs.models import PATH_STEP, subtree_q
 
@@ -233,8 +234,20 @@ class TownshipRow:
     township_id: int | None
     label: str
     by_campaign: dict[int, int] = field(default_factory=dict)  # campaign pk → named
+    targets: dict[int, int] = field(default_factory=dict)  # campaign pk → 分解目标
+    # (named, 分解目标 or None) per campaign, in the order of Progress.rows.
+    cells: list[tuple[int, int | None]] = field(default_factory=list)
     candidates: int = 0
     named: int = 0
+
+    @property
+    def target(self) -> int:
+        return sum(self.targets.values())
+
+    @property
+    def short_campaigns(self) -> int:
+        """Campaigns where this township's named count is below its 分解目标."""
+        return sum(1 for pk, n in self.targets.items() if self.by_campaign.get(pk, 0) < n)
 
 
 @dataclass
@@ -250,6 +263,22 @@ class Progress:
     @property
     def named_total(self) -> int:
         return sum(r.named for r in self.rows)
+
+    def township_chart(self) -> dict:
+        """Named and 分解目标 per township, summed over the year's campaigns."""
+        return {
+            "type": "series",
+            "labels": [t.label for t in self.townships],
+            "series": [
+                {"name": "已命名", "data": [t.named for t in self.townships]},
+                {
+                    "name": "分解目标",
+                    "kind": "cap",
+                    "data": [t.target or None for t in self.townships],
+                    "color": "#333",
+                },
+            ],
+        }
 
     def chart(self) -> dict:
         """The spec zugong/charts.js draws: target, named and in-progress per campaign."""
@@ -272,8 +301,9 @@ class Progress:
 
 def progress(user: User, year: int | None) -> Progress:
     """Per campaign of the year: the target, the candidates at each stage and the named ones
-    (命名 or 复查, not 摘牌); per township: the named ones per campaign. Counts are of the
-    candidates in the account's scope; two grouped queries whatever the number of candidates."""
+    (命名 or 复查, not 摘牌); per township: the named ones and the 分解目标 per campaign. Counts
+    are of the candidates in the account's scope; three queries whatever the number of
+    candidates."""
     path = _reader(user)
     rows: list[ProgressRow] = []
     townships: list[TownshipRow] = []
@@ -299,6 +329,16 @@ def progress(user: User, year: int | None) -> Progress:
         if r["stage"] in NAMED_STAGES:
             t.named += r["n"]
             t.by_campaign[r["campaign_id"]] = t.by_campaign.get(r["campaign_id"], 0) + r["n"]
+    # A township's account sees its own part of the breakdown only, as with the candidates.
+    targets = TownshipTarget.objects.filter(subtree_q("township__path", path), campaign__in=camps)
+    for tt in targets.values(
+        "campaign_id", "target", "township_id", "township__name", "township__short_name"
+    ):
+        t = by_township.get(tt["township_id"])
+        if t is None:
+            label = tt["township__short_name"] or tt["township__name"]
+            t = by_township[tt["township_id"]] = TownshipRow(tt["township_id"], label)
+        t.targets[tt["campaign_id"]] = tt["target"]
     for c in camps:
         per = counts.get(c.pk, {})
         rows.append(
@@ -310,5 +350,7 @@ def progress(user: User, year: int | None) -> Progress:
                 candidates=sum(per.values()),
             )
         )
+    for t in by_township.values():
+        t.cells = [(t.by_campaign.get(c.pk, 0), t.targets.get(c.pk)) for c in camps]
     townships = sorted(by_township.values(), key=lambda t: (-t.named, t.label))
     return Progress(year, rows, townships)

@@ -37,12 +37,13 @@ from zugong.campaigns.models import (
     Score,
     Stage,
     StageEvent,
+    TownshipTarget,
 )
 from zugong.campaigns.rules import CAMPAIGN_KIND, CANDIDATE_KIND
 from zugong.core.evidence import prepare_upload
 from zugong.core.models import CodeItem
 from zugong.core.services import refresh_findings
-from zugong.orgs.models import PATH_STEP, Organization, OrgKind, OrgStatus
+from zugong.orgs.models import PATH_STEP, Organization, OrgKind, OrgStatus, subtree_q
 
 STAGE_SEQUENCE_TEXT = "→".join(Stage(s).label for s in STAGE_ORDER)
 # Organization levels that cannot be a candidate: the county, the township committees and 党组
@@ -181,6 +182,61 @@ def save_campaign(
     campaign.save()
     refresh_findings(CAMPAIGN_KIND, [campaign])
     return campaign
+
+
+def campaign_townships(campaign: Campaign) -> list[Organization]:
+    """The 乡镇（街道）/系统 党(工)委 a campaign's target can be broken down to: the active
+    organizations at depth 2 within the organizing organization's subtree."""
+    return list(
+        Organization.objects.filter(
+            subtree_q("path", campaign.org_path), depth=2, status=OrgStatus.ACTIVE
+        ).order_by("path")
+    )
+
+
+@transaction.atomic
+def set_township_targets(
+    *, actor: User, campaign: Campaign, targets: Mapping[int, int | None]
+) -> list[TownshipTarget]:
+    """Replace the breakdown of the yearly target (township pk → number; 0 or empty: none).
+    The parts may add up to more than the target (townships are asked for a margin) but not to
+    less: broken down, the target must still be reachable. Only the campaign's own townships
+    take a part."""
+    _require_manager(actor)
+    _require_in_scope(actor, campaign.org_path)
+    townships = {t.pk: t for t in campaign_townships(campaign)}
+    wanted: dict[int, int] = {}
+    for township_pk, number in targets.items():
+        township = townships.get(township_pk)
+        if township is None:
+            raise ValidationError("分解目标：只能分解到本次创建所属的乡镇（街道）/系统党（工）委")
+        if number is None or number == 0:
+            continue
+        if number < 0:
+            raise ValidationError({f"t_{township_pk}": f"“{township.name}”：分解目标数不能为负数"})
+        wanted[township_pk] = number
+    total = sum(wanted.values())
+    if wanted and total < campaign.target:
+        raise ValidationError(
+            f"分解目标：各乡镇（街道）/系统合计{total}个，少于年度目标{campaign.target}个，"
+            "分解后的目标应能完成年度目标"
+        )
+    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    existing = {t.township_id: t for t in campaign.township_targets.all()}
+    for township_pk, row in existing.items():
+        if township_pk not in wanted:
+            row.delete()
+    saved: list[TownshipTarget] = []
+    for township_pk, number in wanted.items():
+        row = existing.get(township_pk) or TownshipTarget(
+            campaign=campaign, township=townships[township_pk]
+        )
+        if row.pk is None or row.target != number:
+            row.target = number
+            row.save()
+        saved.append(row)
+    refresh_findings(CAMPAIGN_KIND, [campaign])
+    return saved
 
 
 def _criteria_locked(campaign: Campaign) -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.campaign_create, name="campaign_create"),
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/targets/", views.campaign_targets, name="campaign_targets"),
     path("<int:pk>/criteria/new/", views.criterion_create, name="criterion_create"),
     path("<int:pk>/candidates/new/", views.candidate_create, name="candidate_create"),
     path("criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),

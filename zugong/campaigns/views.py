@@ -38,6 +38,7 @@ from zugong.campaigns.forms import (
     KindForm,
     NominateForm,
     ScoreForm,
+    TownshipTargetsForm,
 )
 from zugong.campaigns.models import TRANSITIONS, CampaignKind, Criterion, Stage
 from zugong.campaigns.rules import CAMPAIGN_KIND, CANDIDATE_KIND
@@ -203,6 +204,38 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def campaign_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """分解目标: the yearly target broken down to the townships."""
+    campaign = selectors.get_campaign(request.user, pk)
+    _manager(request)
+    townships = services.campaign_townships(campaign)
+    current = {t.township_id: t.target for t in campaign.township_targets.all()}
+    form = TownshipTargetsForm(
+        request.POST or None,
+        townships=townships,
+        initial={f"t_{pk}": n for pk, n in current.items()},
+    )
+    back = reverse("campaigns:campaign_detail", args=[campaign.pk])
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            form,
+            lambda: services.set_township_targets(
+                actor=request.user, campaign=campaign, targets=form.targets()
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "已保存分解目标。")
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        f"分解目标：{campaign.title}（年度目标{campaign.target}个）",
+        back,
+        notice="留空或填0表示不分解到该乡镇（街道）/系统；各项合计不能少于年度目标。",
+    )
+
+
 CAMPAIGN_TABS = {
     "info": "创建标准",
     "ranking": "创建对象与排名",
@@ -223,6 +256,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage(request.user),
         "can_nominate": can_nominate(request.user),
         "criteria": list(campaign.criteria.all()),
+        "township_targets": list(campaign.township_targets.select_related("township")),
     }
     if tab == "ranking":
         context["ranking"] = selectors.ranking(request.user, campaign)
@@ -530,8 +564,11 @@ def progress(request: HttpRequest) -> HttpResponse:
     data = selectors.progress(request.user, year)
     if request.GET.get("export") == "xlsx":
         return export_response("campaign_progress", data)
+    if request.GET.get("export") == "townships":
+        return export_response("campaign_township_progress", data)
+    charts = {"progress": data.chart(), "townships": data.township_chart()}
     return render(
         request,
         "campaigns/progress.html",
-        {"p": data, "year": year, "years": years or [year], "charts": {"progress": data.chart()}},
+        {"p": data, "year": year, "years": years or [year], "charts": charts},
     )

@@ -52,6 +52,7 @@ ENTRIES: dict[str, Entry] = {
     ),
     "campaigns:campaign_detail": Entry(pk_of("campaign"), readers(200), out_of_scope=GONE),
     "campaigns:campaign_edit": _write(MANAGERS, "campaign"),
+    "campaigns:campaign_targets": _write(MANAGERS, "campaign"),
     "campaigns:criterion_create": _write(MANAGERS, "campaign"),
     "campaigns:criterion_edit": _write(MANAGERS, "criterion"),
     "campaigns:candidate_create": _write(NOMINATORS, "campaign"),

@@ -81,6 +81,9 @@ def test_demo_campaigns_hold_the_targets_and_every_stage(county):
     villages = Candidate.objects.filter(campaign__kind__code="village", campaign__year=2025)
     assert rows["village"].named == villages.filter(stage__in=["named", "reviewed"]).count()
     assert StageEvent.objects.count() > Candidate.objects.count()
+    # This year's targets are broken down to the townships, adding up to each target exactly.
+    for c in Campaign.objects.filter(year=2026):
+        assert sum(t.target for t in c.township_targets.all()) == c.target, c.title
     assert seed_campaigns(today=TODAY, seed=2026) == 0
 
 

@@ -88,3 +88,24 @@ def test_month_arithmetic_keeps_month_ends():
     assert _add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
     assert _add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
     assert _add_months(date(2025, 11, 15), 3) == date(2026, 2, 15)
+
+
+@pytest.mark.parametrize(
+    ("today", "found"),
+    [(date(2025, 12, 31), False), (date(2026, 1, 1), True)],
+)
+def test_township_target_unmet_names_the_short_township(tree, users, today, found):
+    admin = users[Role.DEPARTMENT_ADMIN]
+    campaign = make_campaign(tree.county, admin, "village", year=2025, target=2)
+    services.set_township_targets(
+        actor=admin, campaign=campaign, targets={tree.town_a.pk: 1, tree.town_b.pk: 1}
+    )
+    make_candidate(campaign, tree.branch_a1, admin, stage=Stage.NAMED)  # 城关镇 meets its part
+    messages = [
+        d.message
+        for d in evaluate(CAMPAIGN_KIND, [campaign], RuleContext(today))
+        if d.rule.id == "campaigns.township_target_unmet"
+    ]
+    assert bool(messages) is found
+    if found:
+        assert tree.town_b.name in messages[0] and tree.town_a.name not in messages[0]

@@ -21,6 +21,7 @@ from zugong.campaigns.models import (
     Score,
     Stage,
     StageEvent,
+    TownshipTarget,
 )
 from zugong.campaigns.selectors import ranking
 from zugong.campaigns.tests.support import DECLARED_ON, make_campaign, make_candidate
@@ -485,4 +486,31 @@ def test_a_township_cannot_upload_for_another_townships_candidate(tree, admin, c
     with pytest.raises(Http404):
         services.upload_evidence(
             actor=committee, candidate=candidate, uploaded=SimpleUploadedFile("a.pdf", PDF)
+        )
+
+
+def test_township_targets_are_replaced_and_checked(tree, admin, campaign):
+    """The breakdown: only the campaign's townships, never below the yearly target in total,
+    nothing written when refused; a second save replaces the first."""
+    campaign.target = 3
+    campaign.save()
+    a, b = tree.town_a.pk, tree.town_b.pk
+    with pytest.raises(ValidationError, match="合计2个，少于年度目标3个"):
+        services.set_township_targets(actor=admin, campaign=campaign, targets={a: 1, b: 1})
+    assert not TownshipTarget.objects.exists()
+    with pytest.raises(ValidationError, match="只能分解到本次创建所属"):
+        services.set_township_targets(
+            actor=admin, campaign=campaign, targets={tree.branch_a1.pk: 3}
+        )
+    with pytest.raises(ValidationError, match="不能为负数"):
+        services.set_township_targets(actor=admin, campaign=campaign, targets={a: -1, b: 4})
+    services.set_township_targets(actor=admin, campaign=campaign, targets={a: 2, b: 2})
+    services.set_township_targets(actor=admin, campaign=campaign, targets={a: 3, b: 0})
+    assert {(t.township_id, t.target) for t in TownshipTarget.objects.all()} == {(a, 3)}
+
+
+def test_a_township_cannot_break_down_the_target(tree, users, campaign):
+    with pytest.raises(PermissionDenied):
+        services.set_township_targets(
+            actor=users[Role.COMMITTEE_ADMIN], campaign=campaign, targets={tree.town_a.pk: 5}
         )

@@ -162,6 +162,16 @@ def test_progress_numbers_equal_the_records(client, users, tree):
         assert towns[town.pk].named == records.filter(stage__in=NAMED_STAGES).count()
         assert towns[town.pk].candidates == records.count()
     assert towns[tree.town_b.pk].by_campaign == {villages.pk: 1, community.pk: 1}
+    # The breakdown, set through its page, shows per township beside the named count.
+    targets = reverse("campaigns:campaign_targets", args=[villages.pk])
+    short = client.post(targets, {f"t_{tree.town_a.pk}": "1", f"t_{tree.town_b.pk}": "1"})
+    assert short.status_code == 400 and "少于年度目标3个" in short.content.decode()
+    saved = client.post(targets, {f"t_{tree.town_a.pk}": "2", f"t_{tree.town_b.pk}": "2"})
+    assert saved.status_code == 302
+    p = progress(admin, 2026)
+    towns = {t.township_id: t for t in p.townships}
+    assert towns[tree.town_b.pk].targets == {villages.pk: 2} and towns[tree.town_b.pk].target == 2
+    assert towns[tree.town_b.pk].cells == [(1, 2), (1, None)]
     # A township account counts its own candidates only.
     mine = progress(users[Role.COMMITTEE_ADMIN], 2026)
     assert {t.township_id for t in mine.townships} == {tree.town_a.pk}
@@ -170,6 +180,12 @@ def test_progress_numbers_equal_the_records(client, users, tree):
     text = response.content.decode()
     assert 'id="chart-progress"' in text and 'id="chart-data"' in text
     assert text.count('data-testid="township-row"') == 2
+    assert 'id="chart-townships"' in text and ">1/2<" in text
+    by_town = client.get(reverse("campaigns:progress") + "?year=2026&export=townships")
+    town_rows = list(load_workbook(io.BytesIO(b"".join(by_town.streaming_content))).active.values)
+    assert (2026, tree.town_b.short_name or tree.town_b.name, "农村党建示范村", 2, 1, "否") in [
+        tuple(r) for r in town_rows
+    ]
     sheet = client.get(reverse("campaigns:progress") + "?year=2026&export=xlsx")
     rows = list(load_workbook(io.BytesIO(b"".join(sheet.streaming_content))).active.values)
     assert rows[1][1] == "农村党建示范村" and rows[1][-2] == 4
