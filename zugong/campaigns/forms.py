@@ -117,6 +117,12 @@ class CriterionForm(ZForm):
         }
 
 
+class WithdrawForm(ZForm):
+    reason = forms.CharField(
+        label="撤回理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class NominateForm(ZForm):
     org = OrgChoiceField(label="创建对象", queryset=Organization.objects.none())
     declared_on = forms.DateField(label="申报日期", widget=DateInput())

@@ -41,6 +41,7 @@ from zugong.campaigns.models import (
 )
 from zugong.campaigns.rules import CAMPAIGN_KIND, CANDIDATE_KIND
 from zugong.core.evidence import prepare_upload
+from zugong.core.files import remove_files_on_commit
 from zugong.core.models import CodeItem
 from zugong.core.services import refresh_findings
 from zugong.orgs.models import PATH_STEP, Organization, OrgKind, OrgStatus, subtree_q
@@ -326,6 +327,31 @@ def nominate(
         remark=reason[:500],
     )
     return candidate
+
+
+@transaction.atomic
+def withdraw(*, actor: User, candidate: Candidate, reason: str) -> Campaign:
+    """撤回申报: the nominating committee (or the 组织部) takes back a candidate that is still at
+    申报 and has no score. The row goes; its change history keeps who withdrew it, when and why.
+    Returns the campaign the candidate was in."""
+    if not can_nominate(actor):
+        raise PermissionDenied(NOT_NOMINATOR)
+    _require_in_scope(actor, candidate.org_path)
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.stage != Stage.DECLARED:
+        raise ValidationError(
+            f"撤回申报：只有处于“申报”阶段的对象可以撤回，“{locked.org.name}”目前处于"
+            f"“{locked.get_stage_display()}”阶段"
+        )
+    if locked.scores.exists():
+        raise ValidationError(f"撤回申报：“{locked.org.name}”已开始评分，不能撤回")
+    if not reason.strip():
+        raise ValidationError({"reason": "撤回理由：必须填写"})
+    files = list(locked.evidence.values_list("blob", flat=True))
+    locked._change_reason = f"撤回申报：{reason.strip()}"[:100]
+    locked.delete()
+    remove_files_on_commit(files)
+    return candidate.campaign
 
 
 def stage_refusal(current: str, target: str, name: str) -> str | None:

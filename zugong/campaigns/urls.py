@@ -19,6 +19,7 @@ urlpatterns = [
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/stage/", views.candidate_advance, name="candidate_advance"),
     path("candidates/<int:pk>/score/", views.candidate_score, name="candidate_score"),
+    path("candidates/<int:pk>/withdraw/", views.candidate_withdraw, name="candidate_withdraw"),
     path("candidates/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("named/", views.named_list, name="named_list"),

@@ -39,6 +39,7 @@ from zugong.campaigns.forms import (
     NominateForm,
     ScoreForm,
     TownshipTargetsForm,
+    WithdrawForm,
 )
 from zugong.campaigns.models import TRANSITIONS, CampaignKind, Criterion, Stage
 from zugong.campaigns.rules import CAMPAIGN_KIND, CANDIDATE_KIND
@@ -492,6 +493,33 @@ def candidate_advance(request: HttpRequest, pk: int) -> HttpResponse:
         f"变更阶段：{candidate.org.name}（目前：{candidate.get_stage_display()}）",
         reverse("campaigns:candidate_detail", args=[candidate.pk]),
         notice=f"创建阶段依次为{services.STAGE_SEQUENCE_TEXT}，不能跳过；复查不合格的已命名对象摘牌。",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.get_candidate(request.user, pk)
+    _nominator(request)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form,
+            lambda: (
+                services.withdraw(
+                    actor=request.user, candidate=candidate, reason=form.cleaned_data["reason"]
+                )
+                or True
+            ),
+        )
+        if done:
+            messages.success(request, f"已撤回“{candidate.org.name}”的申报。")
+            return redirect("campaigns:campaign_detail", pk=candidate.campaign_id)
+    return _form_page(
+        request,
+        form,
+        f"撤回申报：{candidate.org.name}（{candidate.campaign.title}）",
+        reverse("campaigns:candidate_detail", args=[candidate.pk]),
+        notice="只有处于“申报”阶段、尚未评分的对象可以撤回；撤回后记录在变更历史中保留。",
     )
 
 

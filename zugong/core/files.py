@@ -68,3 +68,16 @@ def reencode_image(data: bytes, kind: str, max_pixels: int = MAX_PIXELS) -> byte
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise UnreadableImage("图片已损坏或无法识别") from None
+
+
+def remove_files_on_commit(names: list[str]) -> None:
+    """Delete stored files once the transaction that dropped their rows commits: a rollback
+    keeps rows and files together."""
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    def remove() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(remove)

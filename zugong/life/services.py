@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.accounts.models import User
+from zugong.core.files import remove_files_on_commit
 from zugong.core.models import Finding
 from zugong.core.rules.registry import SUBJECT_KINDS
 from zugong.core.services import FINDING_BATCH, refresh_findings
@@ -449,17 +450,7 @@ def delete_meeting(*, actor: User | None, meeting: Meeting) -> None:
     stored.delete()
     tally.meeting_changed(before, None)
     refresh_life_findings({before[0]}, attendees)
-    _remove_files_on_commit(names)
-
-
-def _remove_files_on_commit(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    def remove() -> None:
-        for name in names:
-            default_storage.delete(name)
-
-    transaction.on_commit(remove)
+    remove_files_on_commit(names)
 
 
 def add_meeting_files(
@@ -490,4 +481,4 @@ def remove_meeting_file(*, actor: User | None, item: MeetingFile) -> None:
         raise PermissionError("不在本账号的管理范围内")
     name = item.file.name
     item.delete()
-    _remove_files_on_commit([name])
+    remove_files_on_commit([name])

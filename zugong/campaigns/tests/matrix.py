@@ -61,6 +61,7 @@ ENTRIES: dict[str, Entry] = {
     "campaigns:candidate_detail": Entry(pk_of("candidate"), readers(200), out_of_scope=GONE),
     "campaigns:candidate_advance": _write(MANAGERS, "candidate"),
     "campaigns:candidate_score": _write(MANAGERS, "candidate"),
+    "campaigns:candidate_withdraw": _write(NOMINATORS, "candidate"),
     "campaigns:evidence_upload": _write(NOMINATORS, "candidate"),
     "campaigns:evidence_download": Entry(
         pk_of("campaign_evidence"), readers(200), out_of_scope=GONE

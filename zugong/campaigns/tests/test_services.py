@@ -514,3 +514,33 @@ def test_a_township_cannot_break_down_the_target(tree, users, campaign):
         services.set_township_targets(
             actor=users[Role.COMMITTEE_ADMIN], campaign=campaign, targets={tree.town_a.pk: 5}
         )
+
+
+def test_a_declared_candidate_is_withdrawn_with_its_reason_in_the_history(
+    tree, committee, admin, campaign
+):
+    candidate = make_candidate(campaign, tree.branch_a1, committee)
+    with pytest.raises(ValidationError, match="撤回理由：必须填写"):
+        services.withdraw(actor=committee, candidate=candidate, reason=" ")
+    services.withdraw(actor=committee, candidate=candidate, reason="村党支部书记调整，明年再报")
+    assert not Candidate.objects.filter(pk=candidate.pk).exists()
+    gone = Candidate.history.get(id=candidate.pk, history_type="-")
+    assert gone.history_change_reason == "撤回申报：村党支部书记调整，明年再报"
+    assert gone.history_user_id is None or gone.history_user_id == committee.pk
+
+
+@pytest.mark.parametrize("stage", [Stage.CULTIVATING, Stage.NAMED])
+def test_a_candidate_past_declaration_cannot_be_withdrawn(tree, committee, campaign, stage):
+    candidate = make_candidate(campaign, tree.branch_a1, committee, stage=stage)
+    with pytest.raises(ValidationError, match="只有处于“申报”阶段的对象可以撤回"):
+        services.withdraw(actor=committee, candidate=candidate, reason="不再创建")
+    assert Candidate.objects.filter(pk=candidate.pk).exists()
+
+
+def test_a_scored_candidate_cannot_be_withdrawn(tree, committee, admin, campaign):
+    candidate = make_candidate(campaign, tree.branch_a1, committee)
+    criterion = campaign.criteria.first()
+    Score.objects.create(candidate=candidate, criterion=criterion, points=1, scorer=admin)
+    with pytest.raises(ValidationError, match="已开始评分，不能撤回"):
+        services.withdraw(actor=committee, candidate=candidate, reason="不再创建")
+    assert Candidate.objects.filter(pk=candidate.pk).exists()
