@@ -502,18 +502,15 @@ def candidate_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _nominator(request)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = attempt(
+        campaign = attempt(
             form,
-            lambda: (
-                services.withdraw(
-                    actor=request.user, candidate=candidate, reason=form.cleaned_data["reason"]
-                )
-                or True
+            lambda: services.withdraw(
+                actor=request.user, candidate=candidate, reason=form.cleaned_data["reason"]
             ),
         )
-        if done:
+        if campaign is not None:
             messages.success(request, f"已撤回“{candidate.org.name}”的申报。")
-            return redirect("campaigns:campaign_detail", pk=candidate.campaign_id)
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
     return _form_page(
         request,
         form,

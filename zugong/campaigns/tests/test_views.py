@@ -333,3 +333,17 @@ def test_an_unknown_year_or_campaign_is_not_a_500(client, users):
     )
     assert client.get(reverse("campaigns:campaign_detail", args=[999999])).status_code == 404
     assert client.get(reverse("campaigns:criterion_edit", args=[999999])).status_code == 404
+
+
+def test_a_township_withdraws_its_declaration_through_the_page(client, users, tree, campaign):
+    committee = login(client, users, Role.COMMITTEE_ADMIN)
+    candidate = make_candidate(campaign, village(tree.town_a), committee)
+    detail = client.get(reverse("campaigns:candidate_detail", args=[candidate.pk]))
+    assert 'data-testid="withdraw-link"' in detail.content.decode()
+    url = reverse("campaigns:candidate_withdraw", args=[candidate.pk])
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and "撤回理由" in refused.content.decode()
+    done = client.post(url, {"reason": "书记调整，明年再报"})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("campaigns:campaign_detail", args=[campaign.pk])
+    assert not Candidate.objects.filter(pk=candidate.pk).exists()
