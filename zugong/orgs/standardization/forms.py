@@ -116,6 +116,13 @@ class YearForm(ZForm):
     year = _year_field()
 
 
+class ReopenForm(ZForm):
+    year = _year_field()
+    reason = forms.CharField(
+        label="退回理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ScoreForm(ZForm):
     """The manual items of a checklist as number fields item_<id>, plus note_<id> and a 评语.
 

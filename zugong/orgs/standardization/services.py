@@ -380,6 +380,28 @@ def confirm_scores(*, actor: User, org: Organization, year: int) -> int:
     return len(scores)
 
 
+@transaction.atomic
+def reopen_score(*, actor: User, org: Organization, year: int, reason: str) -> AnnualScore:
+    """退回重评: the 组织部 sends one branch's confirmed score back to the township committee,
+    which may then score it again; the reason stays in the score's change history."""
+    _require(is_admin(actor), NOT_ADMIN)
+    _require_scope(actor, org.path)
+    score = AnnualScore.objects.select_for_update().filter(org=org, year=year).first()
+    if score is None:
+        raise ValidationError({"year": f"考评年度：“{org.name}”{year}年度还没有评分"})
+    if not score.is_confirmed:
+        raise ValidationError(
+            {"year": f"考评年度：“{org.name}”{year}年度的评分尚未确认，党（工）委可以直接修改"}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "退回理由：必须填写"})
+    score.status, score.confirmed_by, score.confirmed_at = ScoreStatus.SCORED, None, None
+    score._history_user = actor  # type: ignore[attr-defined]
+    score._change_reason = f"组织部退回重评：{reason.strip()}"[:100]  # type: ignore[attr-defined]
+    score.save()
+    return score
+
+
 def _store(record: Any, uploaded: UploadedFile, actor: User) -> Any:
     prepared = prepare_upload(uploaded)
     record.original_name = prepared.original_name

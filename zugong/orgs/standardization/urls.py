@@ -19,6 +19,7 @@ urlpatterns = [
     path("township/<int:pk>/", views.township, name="township"),
     path("township/<int:pk>/confirm/", views.confirm_scores, name="confirm_scores"),
     path("branch/<int:pk>/", views.branch_sheet, name="branch_sheet"),
+    path("branch/<int:pk>/reopen/", views.reopen_score, name="reopen_score"),
     path("branch/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("weak/", views.weak_list, name="weak_list"),

@@ -49,6 +49,7 @@ from zugong.orgs.standardization.forms import (
     NoteForm,
     ParameterForm,
     ReasonForm,
+    ReopenForm,
     ScoreForm,
     TemplateForm,
     WeakPlanForm,
@@ -175,6 +176,31 @@ def confirm_scores(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def reopen_score(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.get_branch(request.user, pk)
+    _require(is_admin(request.user), NOT_ADMIN)
+    form = ReopenForm(request.POST or None, initial={"year": _year(request)})
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        score = attempt(
+            form,
+            lambda: services.reopen_score(
+                actor=request.user, org=org, year=year, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if score is not None:
+            messages.success(request, f"已退回“{org.name}”{year}年度的评分，党（工）委可重新评分。")
+            return redirect(f"{reverse('standards:branch_sheet', args=[org.pk])}?year={year}")
+    return _form_page(
+        request,
+        form,
+        f"退回重评：{org.name}",
+        reverse("standards:branch_sheet", args=[org.pk]),
+        notice="退回后该年度评分回到“已评分”状态，党（工）委修改后由组织部重新确认。",
+    )
+
+
 # --- a branch's score sheet ---------------------------------------------------------------------------
 
 
@@ -250,6 +276,7 @@ def branch_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "editable": editable,
         "can_add_evidence": can_add_evidence(user) and bool(items),
+        "can_reopen": is_admin(user),
         "tab": tab,
         "tabs": SHEET_TABS,
         "history": selectors.years_of(org),

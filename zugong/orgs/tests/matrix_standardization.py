@@ -92,6 +92,7 @@ ENTRIES: dict[str, Entry] = {
         post_expect=writes(SCORERS, 400),
         out_of_scope=GONE,
     ),
+    "standards:reopen_score": _write(org, ADMINS),
     "standards:evidence_upload": _write(org, EVIDENCE),
     "standards:evidence_download": Entry(pk_of("score_evidence"), readers(200), out_of_scope=GONE),
     "standards:weak_list": Entry(None, readers(200)),

@@ -170,6 +170,30 @@ def test_confirmed_scores_are_locked(tree, users):
         services.confirm_scores(actor=department, org=tree.town_a, year=YEAR)
 
 
+def test_a_confirmed_score_is_sent_back_for_rescoring(tree, users):
+    committee, department = users[Role.COMMITTEE_ADMIN], users[Role.DEPARTMENT_ADMIN]
+    save_score(actor=committee, org=tree.branch_a1, year=YEAR, entries=entries(), today=TODAY)
+    with pytest.raises(ValidationError, match="尚未确认"):
+        services.reopen_score(actor=department, org=tree.branch_a1, year=YEAR, reason="复核")
+    services.confirm_scores(actor=department, org=tree.town_a, year=YEAR)
+    with pytest.raises(PermissionDenied):
+        services.reopen_score(actor=committee, org=tree.branch_a1, year=YEAR, reason="复核")
+    with pytest.raises(ValidationError, match="退回理由：必须填写"):
+        services.reopen_score(actor=department, org=tree.branch_a1, year=YEAR, reason="")
+    assert AnnualScore.objects.get().is_confirmed
+    services.reopen_score(
+        actor=department, org=tree.branch_a1, year=YEAR, reason="群众反映阵地长期闲置，请复核"
+    )
+    score = AnnualScore.objects.get()
+    assert score.status == ScoreStatus.SCORED and score.confirmed_by is None
+    last = score.history.first()
+    assert last.history_change_reason == "组织部退回重评：群众反映阵地长期闲置，请复核"
+    assert last.history_user == department
+    # The township scores it again, and the 组织部 confirms once more.
+    save_score(actor=committee, org=tree.branch_a1, year=YEAR, entries=entries(), today=TODAY)
+    assert services.confirm_scores(actor=department, org=tree.town_a, year=YEAR) == 1
+
+
 def test_templates_are_versioned_and_lines_keep_their_snapshot(tree, users):
     admin = users[Role.DEPARTMENT_ADMIN]
     old = general_template()

@@ -139,6 +139,25 @@ def test_a_committee_scores_a_branch_on_its_sheet(client, tree, users):
     assert "组织生活检查：" in page  # the frozen source of the automatic item
 
 
+def test_the_department_sends_a_confirmed_score_back_from_the_sheet(client, tree, users):
+    year = timezone.localdate().year - 1
+    client.force_login(users[Role.COMMITTEE_ADMIN])
+    sheet = reverse("standards:branch_sheet", args=[tree.branch_a1.pk])
+    client.post(f"{sheet}?year={year}", sheet_post(year, E1="5"))
+    department = users[Role.DEPARTMENT_ADMIN]
+    services.confirm_scores(actor=department, org=tree.town_a, year=year)
+    assert 'data-testid="reopen-link"' not in client.get(sheet, {"year": year}).content.decode()
+    client.force_login(department)
+    assert 'data-testid="reopen-link"' in client.get(sheet, {"year": year}).content.decode()
+    url = reverse("standards:reopen_score", args=[tree.branch_a1.pk])
+    refused = client.post(url, {"year": str(year), "reason": ""})
+    assert refused.status_code == 400 and "退回理由" in refused.content.decode()
+    done = client.post(url, {"year": str(year), "reason": "请复核活动阵地"})
+    assert done.status_code == 302 and not AnnualScore.objects.get().is_confirmed
+    client.force_login(users[Role.COMMITTEE_ADMIN])
+    assert 'name="item_' in client.get(sheet, {"year": year}).content.decode()
+
+
 def test_branch_admin_reads_its_sheet_and_uploads_evidence(client, tree, users):
     year = timezone.localdate().year
     client.force_login(users[Role.BRANCH_ADMIN])
