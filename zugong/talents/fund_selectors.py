@@ -294,6 +294,19 @@ class UsageRow:
         return (Decimal(100) * self.approved / self.budget).quantize(Decimal("0.1"))
 
 
+def usage_chart(rows: list[UsageRow]) -> dict:
+    """The spec zugong/charts.js draws: budget, approved and paid per policy item (元)."""
+    return {
+        "type": "series",
+        "labels": [r.label for r in rows],
+        "series": [
+            {"name": "年度预算", "data": [float(r.budget) for r in rows], "color": "#999"},
+            {"name": "已审批拨付", "data": [float(r.approved) for r in rows]},
+            {"name": "已拨付", "data": [float(r.paid) for r in rows], "color": "#f0a30a"},
+        ],
+    }
+
+
 def usage_by_item(user: User, year: int) -> list[UsageRow]:
     rows = []
     for b in budgets(user, year=year).annotate(

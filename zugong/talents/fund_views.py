@@ -322,5 +322,6 @@ def fund_usage(request: HttpRequest) -> HttpResponse:
             "years": _year_choices(request, year),
             "by_item": by_item,
             "by_talent": by_talent,
+            "charts": {"usage": selectors.usage_chart(by_item)},
         },
     )

@@ -73,6 +73,8 @@ def test_budget_allocation_application_and_approval_through_the_pages(client, tr
     usage = client.get(reverse("talents:fund_usage"), {"year": "2026"})
     assert usage.context["by_item"][0].paid == Decimal("500")
     assert usage.context["by_talent"][0].label == "赵博士"
+    chart = usage.context["charts"]["usage"]
+    assert chart["series"][2]["data"][0] == 500.0 and 'id="chart-usage"' in usage.content.decode()
     for export in ("xlsx", "talents"):
         assert (
             client.get(
