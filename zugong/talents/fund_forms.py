@@ -79,6 +79,11 @@ class DecisionForm(ZForm):
     )
 
 
+class CancelForm(ZForm):
+    on = forms.DateField(label="撤销日期", widget=DateInput(), initial=_today)
+    reason = forms.CharField(label="撤销原因", max_length=300)
+
+
 class PayForm(ZForm):
     on = forms.DateField(label="拨付日期", widget=DateInput(), initial=_today)
     voucher = forms.CharField(label="拨付凭证号", max_length=60)

@@ -163,7 +163,7 @@ def state_counts(user: User, year: int | None = None) -> dict[str, int]:
 class LedgerRow:
     on: date
     budget: FundBudget
-    kind: str  # 预算 / 分配 / 拨付
+    kind: str  # 预算 / 分配 / 拨付 / 撤销 (a reversal: a negative debit)
     talent: str
     description: str
     credit: Decimal  # the budget (money in)
@@ -203,7 +203,9 @@ def ledger(user: User, *, year: int, item: int | None = None) -> Ledger:
         allocations.setdefault(a.budget_id, []).append(a)
     spending: dict[int, list[FundDisbursement]] = {}
     for d in (
-        FundDisbursement.objects.filter(budget_id__in=ids, state__in=SPENDING_STATES)
+        FundDisbursement.objects.filter(
+            budget_id__in=ids, state__in=(*SPENDING_STATES, DisbursementState.CANCELLED)
+        )
         .select_related("talent")
         .order_by("decided_on", "id")
     ):
@@ -229,6 +231,12 @@ def ledger(user: User, *, year: int, item: int | None = None) -> Ledger:
             (a.allocated_on, 0, a.pk, a) for a in allocations.get(b.pk, [])
         ]
         events += [(d.decided_on, 1, d.pk, d) for d in spending.get(b.pk, [])]
+        # A cancelled approval stays on its day and is reversed (红字) on the day it was cancelled.
+        events += [
+            (d.cancelled_on, 2, d.pk, d)
+            for d in spending.get(b.pk, [])
+            if d.state == DisbursementState.CANCELLED
+        ]
         for on, kind, _pk, obj in sorted(events, key=lambda e: e[:3]):
             if kind == 0:
                 unallocated -= obj.amount
@@ -247,6 +255,23 @@ def ledger(user: User, *, year: int, item: int | None = None) -> Ledger:
                         obj.amount,
                         balance,
                         unallocated,
+                    )
+                )
+            elif kind == 2:
+                balance += obj.amount
+                out.rows.append(
+                    LedgerRow(
+                        on,
+                        b,
+                        "撤销",
+                        obj.talent.name,
+                        f"撤销审批：{obj.cancel_reason}",
+                        ZERO,
+                        -obj.amount,
+                        ZERO,
+                        balance,
+                        unallocated,
+                        obj.get_state_display(),
                     )
                 )
             else:

@@ -32,6 +32,11 @@ urlpatterns = [
         name="fund_disbursement_decide",
     ),
     path(
+        "fund/disbursements/<int:pk>/cancel/",
+        views.fund_disbursement_cancel,
+        name="fund_disbursement_cancel",
+    ),
+    path(
         "fund/disbursements/<int:pk>/pay/",
         views.fund_disbursement_pay,
         name="fund_disbursement_pay",

@@ -25,6 +25,7 @@ from zugong.talents.fund_forms import (
     ApplyForm,
     BudgetChangeForm,
     BudgetForm,
+    CancelForm,
     DecisionForm,
     PayForm,
 )
@@ -254,6 +255,25 @@ def fund_disbursement_decide(request: HttpRequest, pk: int) -> HttpResponse:
         f"分配剩余 {d.allocation.remaining:,.2f} 元。"
     )
     return _form_page(request, form, f"审批拨付：{d.talent.name}", back, notice=notice)
+
+
+@require_http_methods(["GET", "POST"])
+def fund_disbursement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    d = selectors.get_disbursement(request.user, pk)
+    if not selectors.can_approve_fund(request.user):
+        raise PermissionDenied(services.NOT_APPROVER)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            form,
+            lambda: services.cancel(actor=request.user, disbursement=d, **form.cleaned_data),
+        )
+        if saved is not None:
+            messages.success(request, f"已撤销审批，{saved.amount:,.2f} 元退回预算余额。")
+            return redirect("talents:fund_disbursement_detail", pk=d.pk)
+    back = reverse("talents:fund_disbursement_detail", args=[d.pk])
+    notice = "只能撤销已审批、尚未拨付的申请；撤销后金额退回预算和分配，台账当日记红字冲销。"
+    return _form_page(request, form, f"撤销审批：{d.talent.name}", back, notice=notice)
 
 
 @require_http_methods(["GET", "POST"])

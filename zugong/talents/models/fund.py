@@ -148,6 +148,7 @@ class DisbursementState(models.TextChoices):
     APPROVED = "approved", "已审批"
     PAID = "paid", "已拨付"
     REFUSED = "refused", "未通过"
+    CANCELLED = "cancelled", "已撤销"
 
 
 # The states in which a disbursement's amount counts as spent.
@@ -192,6 +193,9 @@ class FundDisbursement(TimeStamped):
     refuse_reason = models.CharField("不予通过原因", max_length=300, blank=True)
     paid_on = models.DateField("拨付日期", null=True, blank=True)
     voucher = models.CharField("拨付凭证号", max_length=60, blank=True)
+    # 撤销审批: an approved, unpaid disbursement taken back; the ledger shows a reversal that day.
+    cancelled_on = models.DateField("撤销日期", null=True, blank=True)
+    cancel_reason = models.CharField("撤销原因", max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -77,6 +77,7 @@ ENTRIES: dict[str, Entry] = {
     "talents:fund_disbursement_detail": _page("fund_disbursement", F_READERS),
     "talents:fund_disbursement_decide": _form("fund_disbursement", APPROVERS, F_READERS),
     "talents:fund_disbursement_pay": _form("fund_disbursement", F_WRITERS, F_READERS),
+    "talents:fund_disbursement_cancel": _form("fund_disbursement", APPROVERS, F_READERS),
     "talents:fund_ledger": Entry(None, only(F_READERS)),
     "talents:fund_usage": Entry(None, only(F_READERS)),
 }

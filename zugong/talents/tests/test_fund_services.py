@@ -247,7 +247,7 @@ def _ledger_fixture(tree, users):  # noqa: ANN001, ANN202
                 amount=D("12000"),
                 allocated_on=date(2026, 2, 1 + i),
             )
-            for j, state in enumerate(("paid", "approved", "refused", "applied")):
+            for j, state in enumerate(("paid", "approved", "refused", "applied", "cancelled")):
                 d = services.apply(
                     actor=office,
                     allocation=a,
@@ -255,8 +255,12 @@ def _ledger_fixture(tree, users):  # noqa: ANN001, ANN202
                     purpose=f"第{j + 1}笔",
                     applied_on=date(2026, 3, 2 + j),
                 )
-                if state in ("paid", "approved"):
+                if state in ("paid", "approved", "cancelled"):
                     d = services.approve(actor=approver, disbursement=d, on=date(2026, 3, 10 + j))
+                if state == "cancelled":
+                    services.cancel(
+                        actor=approver, disbursement=d, on=date(2026, 3, 25), reason="项目延期"
+                    )
                 if state == "paid":
                     services.pay(
                         actor=office, disbursement=d, on=date(2026, 3, 20), voucher=f"PZ{j}"
@@ -283,7 +287,9 @@ def test_the_balance_equals_the_ledger(tree, users):
         truth_allocated = sum(b.allocations.values_list("amount", flat=True), D("0"))
         rows = [r for r in ledger.rows if r.budget.pk == b.pk]
         assert rows[0].kind == "预算" and rows[0].credit == b.amount
-        assert len([r for r in rows if r.kind == "拨付"]) == 6  # 3 talents × (paid + approved)
+        # 3 talents × (paid + approved + the approval later cancelled), and 3 reversals.
+        assert len([r for r in rows if r.kind == "拨付"]) == 9
+        assert [r.debit < 0 for r in rows if r.kind == "撤销"] == [True] * 3
         # The running balance: every row is the previous one minus its disbursement.
         running = D("0")
         for r in rows:
@@ -347,3 +353,58 @@ def test_usage_per_item_and_per_talent(tree, users):
     with pytest.raises(PermissionDenied):
         selectors.usage_by_item(users[Role.COMMITTEE_ADMIN], 2026)
     assert FundBudget.objects.count() == 2
+
+
+def test_an_approved_disbursement_is_cancelled_and_its_amount_returns(tree, users):
+    office, approver = users[Role.TALENT_OFFICE], users[Role.DEPARTMENT_ADMIN]
+    budget = services.create_budget(
+        actor=office, year=2026, item=make_item(), amount=D("10000"), set_on=date(2026, 1, 5)
+    )
+    allocation = services.allocate(
+        actor=office,
+        budget=budget,
+        talent=make_talent(tree.branch_a1, "撤销测试"),
+        amount=D("6000"),
+        allocated_on=date(2026, 2, 1),
+    )
+    d = services.apply(
+        actor=office,
+        allocation=allocation,
+        amount=D("4000"),
+        purpose="安家",
+        applied_on=date(2026, 3, 1),
+    )
+    with pytest.raises(ValidationError, match="只能撤销已审批、尚未拨付的申请"):
+        services.cancel(actor=approver, disbursement=d, on=date(2026, 3, 2), reason="误报")
+    d = services.approve(actor=approver, disbursement=d, on=date(2026, 3, 5))
+    with pytest.raises(PermissionDenied):
+        services.cancel(actor=office, disbursement=d, on=date(2026, 3, 6), reason="误报")
+    with pytest.raises(ValidationError, match="撤销原因：必须填写"):
+        services.cancel(actor=approver, disbursement=d, on=date(2026, 3, 6), reason=" ")
+    with pytest.raises(ValidationError, match="不能早于审批日期"):
+        services.cancel(actor=approver, disbursement=d, on=date(2026, 3, 4), reason="误报")
+    services.cancel(actor=approver, disbursement=d, on=date(2026, 3, 6), reason="人才离职")
+    budget.refresh_from_db()
+    allocation.refresh_from_db()
+    assert budget.balance == D("10000") and allocation.remaining == D("6000")
+    d.refresh_from_db()
+    assert (
+        d.state == "cancelled" and d.history.first().history_change_reason == "撤销审批：人才离职"
+    )
+    with pytest.raises(ValidationError, match="当前为“已撤销”"):
+        services.pay(actor=office, disbursement=d, on=date(2026, 3, 7), voucher="PZ1")
+    # A paid one cannot be cancelled.
+    paid = services.approve(
+        actor=approver,
+        disbursement=services.apply(
+            actor=office,
+            allocation=allocation,
+            amount=D("1000"),
+            purpose="补贴",
+            applied_on=date(2026, 3, 8),
+        ),
+        on=date(2026, 3, 9),
+    )
+    services.pay(actor=office, disbursement=paid, on=date(2026, 3, 10), voucher="PZ2")
+    with pytest.raises(ValidationError, match="当前为“已拨付”"):
+        services.cancel(actor=approver, disbursement=paid, on=date(2026, 3, 11), reason="误报")

@@ -97,6 +97,30 @@ def test_the_talent_office_cannot_approve(client, tree, users):
     assert f"/talents/fund/disbursements/{d.pk}/decide/" in page
 
 
+def test_the_approver_cancels_an_approved_disbursement_on_its_page(client, tree, users):
+    office, approver = users[Role.TALENT_OFFICE], users[Role.DEPARTMENT_ADMIN]
+    budget = make_budget(tree.county, make_item(), office)
+    d = make_disbursement(make_allocation(budget, make_talent(tree.branch_a1), office), office)
+    client.force_login(approver)
+    client.post(
+        reverse("talents:fund_disbursement_decide", args=[d.pk]),
+        {"decision": "approve", "on": d.applied_on.isoformat()},
+    )
+    budget.refresh_from_db()
+    spent = budget.spent
+    assert spent > 0
+    detail = reverse("talents:fund_disbursement_detail", args=[d.pk])
+    assert 'data-testid="cancel-link"' in client.get(detail).content.decode()
+    url = reverse("talents:fund_disbursement_cancel", args=[d.pk])
+    refused = client.post(url, {"on": d.applied_on.isoformat(), "reason": ""})
+    assert refused.status_code == 400 and "撤销原因" in refused.content.decode()
+    done = client.post(url, {"on": d.applied_on.isoformat(), "reason": "人才离职"})
+    assert done.status_code == 302
+    budget.refresh_from_db()
+    assert budget.spent == 0
+    assert "人才离职" in client.get(detail).content.decode()
+
+
 def test_disbursement_list_filters_and_export(client, tree, users):
     office = users[Role.TALENT_OFFICE]
     budget = make_budget(tree.county, make_item(), office)
