@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Literal
 
+from django.db.models import Q
 from pypinyin import Style, lazy_pinyin
 
 # Compound (复姓) surnames. 单于 is deliberately absent: "单" + given name "于"
@@ -135,3 +136,30 @@ def classify_query(q: str) -> Literal["pinyin", "digits", "text"]:
     if compact.isascii() and compact.isalpha():
         return "pinyin"
     return "text"
+
+
+def person_search_q(
+    q: str,
+    *,
+    id_tail_field: str | None = "id_number_reversed",
+    text_fields: tuple[str, ...] = ("name",),
+) -> Q:
+    """A register's search box: the name by characters, full pinyin or initials (prefix), or the
+    公民身份号码 (15 digits or more: the whole number; fewer: its last digits). The tail is a prefix
+    of the reversed number where the register keeps one (indexed), else a suffix match."""
+    q = fold_query(q)
+    kind = classify_query(q)
+    if kind == "pinyin":
+        q = q.lower()
+        return Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
+    if kind == "digits":
+        q = q.upper()
+        if len(q) >= 15:
+            return Q(id_number=q)
+        if id_tail_field:
+            return Q(**{f"{id_tail_field}__startswith": q[::-1]})
+        return Q(id_number__endswith=q)
+    found = Q()
+    for name in text_fields:
+        found |= Q(**{f"{name}__contains": q})
+    return found

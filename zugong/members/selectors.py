@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zugong.accounts.models import User
-from zugong.core.pinyin import classify_query, fold_query
+from zugong.core.pinyin import person_search_q
 from zugong.core.selectors import code_id
 from zugong.members.models import Member, MemberStatus
 
@@ -87,16 +87,7 @@ def get_member(user: User, pk: int) -> Member:
 
 def search_q(q: str) -> Q:
     """Name by characters, full pinyin or initials (prefix), or the last digits of the ID."""
-    q = fold_query(q)
-    kind = classify_query(q)
-    if kind == "pinyin":
-        q = q.lower()
-        return Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
-    if kind == "digits":
-        if len(q) >= 15:
-            return Q(id_number=q.upper())
-        return Q(id_number_reversed__startswith=q.upper()[::-1])
-    return Q(name__contains=q)
+    return person_search_q(q)
 
 
 def _code_id(table: str, value: str) -> int:

@@ -168,7 +168,7 @@ def _seed_fund(
     year = today.year
     set_on = min(today, date(year, 1, 5))
     money_items = [i for i in items if i.kind == "money" and i.amount > 0] or items[:1]
-    states = ["paid", "approved", "applied", "refused"]
+    states = ["paid", "approved", "applied", "refused", "paid", "cancelled"]
     for item in money_items:
         base = item.amount if item.amount > 0 else Decimal("10000")
         per_talent = (base * 12 if item.period_months else base).quantize(Decimal("1"))
@@ -214,9 +214,16 @@ def _seed_fund(
                 )
                 made += 1
                 decided = min(today, applied_on + timedelta(days=3))
-                if state in ("paid", "approved"):
+                if state in ("paid", "approved", "cancelled"):
                     d = fund_services.approve(actor=approver, disbursement=d, on=decided)
-                    if state == "paid":
+                    if state == "cancelled":
+                        fund_services.cancel(
+                            actor=approver,
+                            disbursement=d,
+                            on=min(today, decided + timedelta(days=7)),
+                            reason="人才项目延期，本期暂不拨付",
+                        )
+                    elif state == "paid":
                         fund_services.pay(
                             actor=office,
                             disbursement=d,

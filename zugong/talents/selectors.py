@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from zugong.core.pinyin import classify_query, fold_query
+from zugong.core.pinyin import fold_query, person_search_q
 from zugong.orgs.models import PATH_STEP, Organization, OrgStatus, subtree_q
 from zugong.talents.access import can_read_talents
 from zugong.talents.eligibility import unmet_conditions
@@ -76,17 +76,8 @@ def get_entry(user: Any, pk: int) -> ArchiveEntry:
 
 
 def search_q(q: str) -> Q:
-    """Name by characters, full pinyin or initials (prefix), or digits of the 公民身份号码."""
-    q = fold_query(q)
-    kind = classify_query(q)
-    if kind == "pinyin":
-        q = q.lower()
-        return Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
-    if kind == "digits":
-        if len(q) >= 15:
-            return Q(id_number=q.upper())
-        return Q(id_number__endswith=q.upper())
-    return Q(name__contains=q) | Q(employer__contains=q)
+    """Name or employer by characters, pinyin or initials (prefix), or the 公民身份号码."""
+    return person_search_q(q, id_tail_field=None, text_fields=("name", "employer"))
 
 
 @dataclass(frozen=True)
