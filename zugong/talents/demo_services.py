@@ -192,19 +192,26 @@ def _seed_fund(
             amount = per_talent
             if grant is not None and grant.amount and grant.amount < amount:
                 amount = grant.amount
+            allocated_on = set_on + timedelta(days=10 + k)
+            if grant is not None:
+                allocated_on = max(allocated_on, grant.granted_on)
             allocation = fund_services.allocate(
                 actor=office,
                 budget=budget,
                 talent=talent,
                 amount=amount,
-                allocated_on=min(today, set_on + timedelta(days=10 + k)),
+                allocated_on=min(today, allocated_on),
                 grant=grant,
             )
             made += 1
             parts = 3
             for j in range(parts):
                 state = states[(k + j) % len(states)]
-                applied_on = min(today, set_on + timedelta(days=20 + 30 * j + k))
+                applied_on = min(
+                    today,
+                    max(allocation.allocated_on, set_on + timedelta(days=20 + 30 * j + k))
+                    + timedelta(days=7 * j),
+                )
                 d = fund_services.apply(
                     actor=office,
                     allocation=allocation,

@@ -298,6 +298,9 @@ def ledger(user: User, *, year: int, item: int | None = None) -> Ledger:
 # --- the fund's use ---------------------------------------------------------------------------
 
 
+CENT = Decimal("0.01")
+
+
 @dataclass
 class UsageRow:
     label: str
@@ -307,6 +310,11 @@ class UsageRow:
     approved: Decimal  # approved or paid
     paid: Decimal
     count: int
+
+    def __post_init__(self) -> None:
+        # SQLite sums decimals as floats (190666.660000000): back to the cent.
+        for name in ("budget", "allocated", "approved", "paid"):
+            setattr(self, name, Decimal(getattr(self, name) or 0).quantize(CENT))
 
     @property
     def balance(self) -> Decimal:

@@ -132,6 +132,13 @@ def allocate(
             )
         if grant.amount and amount > grant.amount:
             raise ValidationError({"grant": f"分配金额：超过兑现记录核定金额{_yuan(grant.amount)}"})
+        if allocated_on < grant.granted_on:
+            raise ValidationError(
+                {
+                    "allocated_on": "分配日期：不能早于对应兑现记录的兑现日期"
+                    f"{grant.granted_on:%Y-%m-%d}"
+                }
+            )
     _not_future(allocated_on, "allocated_on", "分配日期")
     locked = FundBudget.objects.select_for_update().get(pk=budget.pk)
     if allocated_on < locked.set_on:

@@ -310,6 +310,7 @@ def fund_ledger(request: HttpRequest) -> HttpResponse:
         {
             **_base(request, "ledger"),
             "ledger": ledger,
+            "rows": paginate(request, ledger.rows, per_page=100, known_count=len(ledger.rows)),
             "year": year,
             "item": item,
             "years": _year_choices(request, year),
@@ -341,7 +342,7 @@ def fund_usage(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": _year_choices(request, year),
             "by_item": by_item,
-            "by_talent": by_talent,
+            "by_talent": paginate(request, by_talent, known_count=len(by_talent)),
             "charts": {"usage": selectors.usage_chart(by_item)},
         },
     )

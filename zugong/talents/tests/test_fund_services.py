@@ -3,7 +3,7 @@ balance is refused naming the rule, with nothing written; the balance equals the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -175,6 +175,15 @@ def test_allocation_for_a_grant_of_the_same_item_and_talent(fund, tree, users):
             talent=talent,
             amount=D("1000.01"),
             allocated_on=date(2026, 2, 2),
+            grant=grant,
+        )
+    with pytest.raises(ValidationError, match="分配日期：不能早于对应兑现记录的兑现日期"):
+        services.allocate(
+            actor=office,
+            budget=budget,
+            talent=talent,
+            amount=D("1000"),
+            allocated_on=grant.granted_on - timedelta(days=1),
             grant=grant,
         )
     a = services.allocate(
