@@ -467,7 +467,7 @@ def _stage_state(current: str, stage: str) -> str:
     order = list(Stage.values)
     if stage == current:
         return "current"
-    return "done" if order.index(stage) < order.index(current) else "todo"
+    return "done" if order.index(stage) < order.index(current) else "ahead"
 
 
 @require_http_methods(["GET", "POST"])

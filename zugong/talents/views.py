@@ -194,8 +194,9 @@ def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 subject_id=talent.pk,
                 fields="公民身份号码,手机号",
             )
+        per_kind = dict(talent.archive.values_list("kind").annotate(n=Count("id")).order_by())
         context["archive_counts"] = {
-            label: talent.archive.filter(kind=value).count() for value, label in ArchiveKind.choices
+            label: per_kind.get(value, 0) for value, label in ArchiveKind.choices
         }
     elif tab == "archive":
         context["entries"] = list(talent.archive.select_related("created_by"))
