@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zugong.inquiries",
     "zugong.talents",
     "zugong.campaigns",
+    "zugong.stats",
     "zugong.dashboard",
     "zugong.demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("surveys/", include("zugong.surveys.urls")),
     path("inquiries/", include("zugong.inquiries.urls")),
     path("talents/", include("zugong.talents.urls")),
+    path("stats/", include("zugong.stats.urls")),
     path("campaigns/", include("zugong.campaigns.urls")),
     path("standards/", include("zugong.orgs.standardization.urls")),
     # The public portal: no login; privacy.PortalPrivacyMiddleware covers everything under it.

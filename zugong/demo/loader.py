@@ -26,6 +26,8 @@ from zugong.members.services import contribution, derive_fields
 from zugong.orgs import rollups
 from zugong.orgs.models import LeadershipTeam, Organization, OrgRollup, TeamSeat
 from zugong.orgs.services import next_child_path, term_years_for
+from zugong.stats import periods
+from zugong.stats.models import PeriodSource
 
 BATCH = 2000
 CHANGE_REASON = "演示数据初始化"
@@ -102,6 +104,14 @@ def load(
         members = _load_members(data.members, codes, result)
         result.timings["members"] = time.perf_counter() - step
         say(f"党员 {result.members} 名")
+        # The demo register is kept since 1 January two years back: last year's 党内统计 and its
+        # comparison with the year before (第一表) have records to count.
+        periods.open_register(
+            members,
+            result.orgs.values(),
+            begins_on=demo_records_begin(data.today),
+            source=PeriodSource.DEMO,
+        )
 
         step = time.perf_counter()
         ctx = RuleContext(today=data.today)
@@ -125,6 +135,10 @@ def load(
             say(f"发现的问题 {result.findings} 条")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def demo_records_begin(today: date) -> date:
+    return date(today.year - 2, 1, 1)
 
 
 def _load_orgs(rows: Sequence[OrgRow], codes: _Codes, result: LoadResult) -> None:

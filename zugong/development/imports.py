@@ -57,9 +57,10 @@ from zugong.development.rules import (
 )
 from zugong.development.services import refresh_case_findings
 from zugong.members.models import Member, MemberStatus, MemberType
-from zugong.members.services import create_member
+from zugong.members.services import create_member, update_member
 from zugong.orgs.models import Organization, OrgKind
 from zugong.orgs.row_org import OrgColumns, active_by_name, resolve_row_org
+from zugong.stats.models import PeriodSource
 
 CHANGE_REASON = "一张表导入（历史发展党员档案）"
 STEP_NOTE = "一张表导入的历史记录"
@@ -532,20 +533,31 @@ def _member_for(case: Case, v: dict[str, Any], ctx: ImportContext) -> Member:
     if existing is not None:
         # A register record already kept by the county is linked as it is: it is the record.
         return existing
-    return create_member(
+    member = create_member(
         actor=ctx.user,  # type: ignore[arg-type]
         member=Member(
             name=case.name,
             gender=case.gender,
             id_number=case.id_number,
             birth_date=case.birth_date,
-            member_type=MemberType.FULL if converted else MemberType.PROBATIONARY,
+            member_type=MemberType.PROBATIONARY,
             # 取得党籍 from the 支部大会 date (党员教育管理工作条例第二十四条).
             joined_on=meeting,
-            confirmed_on=confirmed,
             org=case.org,
         ),
+        on=v["admission_approval_on"],
+        source=PeriodSource.ADMISSION,
     )
+    if converted:
+        # 预备 until the 转正 approval, 正式 after: the 党内统计 of the years between need both.
+        member.member_type, member.confirmed_on = MemberType.FULL, confirmed
+        member = update_member(
+            actor=ctx.user,  # type: ignore[arg-type]
+            member=member,
+            on=v["conversion_approval_on"],
+            source=PeriodSource.CONVERSION,
+        )
+    return member
 
 
 def write(rows: list[Row], ctx: ImportContext) -> WriteResult:

@@ -55,6 +55,7 @@ from zugong.development.rules import (
 from zugong.members.models import Member, MemberStatus, MemberStatusChange, MemberType
 from zugong.members.services import change_member_status, create_member, update_member
 from zugong.orgs.models import Organization, OrgKind
+from zugong.stats.models import PeriodSource
 
 
 def _require_scope(actor: User | None, path: str) -> None:
@@ -378,9 +379,9 @@ def record_step(
     if d.code == wf.ADMISSION_FORM:
         issue_admission_form(actor=actor, case=case, on=step.done_on)
     if d.code == wf.ADMISSION_APPROVAL:
-        _admit_member(actor, case, recorded)
+        _admit_member(actor, case, recorded, step.done_on)
     if d.code == wf.CONVERSION_APPROVAL:
-        _convert_member(actor, case)
+        _convert_member(actor, case, step.done_on)
     _advance(case, d, rule_set, step.done_on)
     refresh_case_findings([case])
     return row
@@ -407,8 +408,11 @@ def _advance(case: Case, d: StepDefinition, rule_set: str, on: date) -> None:
     case.save()
 
 
-def _admit_member(actor: User | None, case: Case, recorded: list[CaseStep]) -> None:
-    """预备党员: into the register, one person one record (matched by 公民身份号码)."""
+def _admit_member(
+    actor: User | None, case: Case, recorded: list[CaseStep], approved_on: date
+) -> None:
+    """预备党员: into the register, one person one record (matched by 公民身份号码). The
+    register (and the 党内统计) counts the person from the 上级党委's approval."""
     meeting = next((r.done_on for r in recorded if r.definition.code == wf.ADMISSION_MEETING), None)
     if meeting is None:
         raise ValidationError({NON_FIELD_ERRORS: ["尚未记录支部大会讨论接收，不能审批。"]})
@@ -435,6 +439,8 @@ def _admit_member(actor: User | None, case: Case, recorded: list[CaseStep]) -> N
                 joined_on=meeting,
                 org=case.org,
             ),
+            on=approved_on,
+            source=PeriodSource.ADMISSION,
         )
     else:
         # A former member (出党, 转出 …) admitted again keeps the one record, with its history.
@@ -454,7 +460,9 @@ def _admit_member(actor: User | None, case: Case, recorded: list[CaseStep]) -> N
             MemberStatus.NORMAL,
             meeting,
         )
-        member = update_member(actor=actor, member=existing)
+        member = update_member(
+            actor=actor, member=existing, on=approved_on, source=PeriodSource.READMISSION
+        )
         MemberStatusChange.objects.create(
             member=member,
             from_status=old_status,
@@ -466,14 +474,15 @@ def _admit_member(actor: User | None, case: Case, recorded: list[CaseStep]) -> N
     case.member = member
 
 
-def _convert_member(actor: User | None, case: Case) -> None:
-    """转正: the register record becomes 正式党员; 党龄 counts from the end of the 预备期."""
+def _convert_member(actor: User | None, case: Case, approved_on: date) -> None:
+    """转正: the register record becomes 正式党员; 党龄 counts from the end of the 预备期, the
+    register's type from the approval (a 预备党员 awaiting approval on 12-31 is counted as 预备)."""
     if case.member is None:
         raise ValidationError({NON_FIELD_ERRORS: ["该档案没有对应的党员名册记录，无法转正。"]})
     member = Member.objects.select_related("org", "gender").get(pk=case.member_id)
     member.member_type = MemberType.FULL
     member.confirmed_on = selectors.probation_end(case)
-    update_member(actor=actor, member=member)
+    update_member(actor=actor, member=member, on=approved_on, source=PeriodSource.CONVERSION)
 
 
 @transaction.atomic

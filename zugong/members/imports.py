@@ -39,6 +39,8 @@ from zugong.orgs.models import Organization, OrgKind
 from zugong.orgs.rollups import apply_path_deltas
 from zugong.orgs.row_org import OrgColumns, active_by_name, resolve_row_org
 from zugong.orgs.services import refresh_org_findings
+from zugong.stats import periods
+from zugong.stats.models import PeriodSource
 
 CHANGE_REASON = "一张表导入"
 # Rows per bulk statement group and per findings refresh: bounds memory on 100,000-row sheets.
@@ -508,6 +510,7 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
             Member, members, user=ctx.user, change_reason=CHANGE_REASON, batch_size=BATCH
         )
         refresh_findings("member", members, rule_ctx, new=True)
+        periods.open_members(members, on=ctx.today, source=PeriodSource.IMPORT, actor=ctx.user)
         created += len(members)
         for member in members:
             touched[member.org_id] = member.org
@@ -547,6 +550,9 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
                 default_change_reason=CHANGE_REASON,
             )
             refresh_findings("member", changed, rule_ctx)
+            periods.change_members_today(
+                changed, on=ctx.today, source=PeriodSource.IMPORT, actor=ctx.user
+            )
             updated += len(changed)
 
     apply_path_deltas(own)

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from zugong.accounts.models import User
 from zugong.core.pinyin import name_initials, name_pinyin
@@ -17,6 +18,8 @@ from zugong.members.models import Member, MemberStatus, MemberStatusChange, Memb
 from zugong.orgs import rollups
 from zugong.orgs.models import Organization, OrgKind
 from zugong.orgs.services import refresh_org_findings
+from zugong.stats import periods
+from zugong.stats.models import PeriodSource
 
 FEMALE_CODE = "2"
 
@@ -73,21 +76,46 @@ def after_member_write(members: Iterable[Member], orgs: Iterable[Organization]) 
     refresh_org_findings(list({o.pk: o for o in orgs}.values()))
 
 
+def _check_effective_date(on: date | None) -> None:
+    if on is not None and on > timezone.localdate():
+        raise ValidationError({"effective_on": "生效日期：不能晚于今天。"})
+
+
 @transaction.atomic
-def create_member(*, actor: User | None, member: Member) -> Member:
+def create_member(
+    *,
+    actor: User | None,
+    member: Member,
+    on: date | None = None,
+    source: str = PeriodSource.REGISTER,
+) -> Member:
+    """A new register record, counted from `on` (the day it entered the register; today by
+    default, the 批准日期 for a 发展 admission, the 接收日期 for a 转入)."""
     _require_scope(actor, member.org.path)
     _check_branch(member.org)
+    _check_effective_date(on)
     derive_fields(member)
     member.full_clean()
     member.save()
+    periods.record_member(member, on=on, source=source, actor=actor)
     apply_contribution(member.org_path, contribution(member), +1)
     after_member_write([member], [member.org])
     return member
 
 
 @transaction.atomic
-def update_member(*, actor: User | None, member: Member) -> Member:
-    """Save an edited member; `member` holds the new values, the database the old ones."""
+def update_member(
+    *,
+    actor: User | None,
+    member: Member,
+    on: date | None = None,
+    source: str = PeriodSource.EDIT,
+    correction: bool = False,
+) -> Member:
+    """Save an edited member; `member` holds the new values, the database the old ones.
+
+    The changed fields count from `on` (today by default); a correction (更正) counts from the
+    record's first day, as if it had always been so."""
     before = (
         Member.objects.select_for_update(of=("self",))
         .select_related("org", "gender")
@@ -97,9 +125,13 @@ def update_member(*, actor: User | None, member: Member) -> Member:
     _require_scope(actor, member.org.path)
     if member.org_id != before.org_id:
         _check_branch(member.org)
+    _check_effective_date(on)
     derive_fields(member)
     member.full_clean()
     member.save()
+    if correction:
+        on, source = periods.first_period_start(member), PeriodSource.CORRECTION
+    periods.record_member(member, on=on, source=source, actor=actor)
     apply_contribution(before.org_path, contribution(before), -1)
     apply_contribution(member.org_path, contribution(member), +1)
     after_member_write([member, before], [member.org, before.org])
@@ -145,6 +177,15 @@ def change_member_status(
         raise ValidationError({"reason": "变更原因：必须填写。"})
     if on < member.birth_date or (member.joined_on and on < member.joined_on):
         raise ValidationError({"changed_on": "变更日期：不能早于出生日期或入党日期。"})
+    if on > timezone.localdate():
+        raise ValidationError({"changed_on": "变更日期：不能晚于今天。"})
+    if member.status_changed_on and on < member.status_changed_on:
+        raise ValidationError(
+            {
+                "changed_on": f"变更日期：不能早于上一次党籍状态变更的日期（{member.status_changed_on}），"
+                "否则历史统计会前后矛盾。"
+            }
+        )
     if to_status == MemberStatus.NORMAL:
         _check_branch(member.org)
     before = contribution(member)
@@ -160,6 +201,7 @@ def change_member_status(
     member.status_changed_on = on
     member._change_reason = f"党籍状态变更：{reason.strip()}"
     member.save()
+    periods.record_member(member, on=on, source=PeriodSource.STATUS, actor=actor)
     apply_contribution(member.org_path, before, -1)
     apply_contribution(member.org_path, contribution(member), +1)
     after_member_write([member], [member.org])

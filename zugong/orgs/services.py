@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
 
 from zugong.accounts.models import User
 from zugong.core.models import Finding
@@ -29,6 +30,8 @@ from zugong.orgs.models import (
     TeamSeat,
 )
 from zugong.orgs.paths import PATH_COPIES
+from zugong.stats import periods
+from zugong.stats.models import PeriodSource
 
 EDITABLE_FIELDS = (
     "name",
@@ -108,6 +111,9 @@ def create_org(
     org.depth = len(org.path) // PATH_STEP
     org.full_clean()
     org.save()
+    today = timezone.localdate()
+    founded = min(org.founded_on, today) if org.founded_on else today
+    periods.record_org(org, on=founded, source=PeriodSource.REGISTER, actor=actor)
     OrgRollup.objects.create(org=org)
     rollups.apply_delta(org.path, rollups.org_contribution(org))
     refresh_org_findings([org])
@@ -123,6 +129,8 @@ def update_org(*, actor: User | None, org: Organization, **fields: object) -> Or
         setattr(org, name, value)
     org.full_clean()
     org.save()
+    # A new name or category counts from today; the past keeps what it was.
+    periods.record_org(org, source=PeriodSource.ORG_CHANGE, actor=actor)
     return org
 
 
@@ -162,6 +170,13 @@ def move_org(*, actor: User | None, org: Organization, new_parent: Organization)
     org.refresh_from_db()
     org.parent = new_parent
     org.save(update_fields=["parent", "updated_at"])
+    # The subtree's place in the tree changes from today; statistics of past days keep the old one.
+    periods.change_orgs_today(
+        list(Organization.objects.filter(path__startswith=new_path)),
+        on=timezone.localdate(),
+        source=PeriodSource.ORG_CHANGE,
+        actor=actor,
+    )
     rollups.apply_delta(new_parent.path, moved)
     return org
 
@@ -192,6 +207,7 @@ def dissolve_org(*, actor: User | None, org: Organization, on: date, reason: str
     org.dissolved_on = on
     org.dissolved_reason = reason
     org.save()
+    periods.record_org(org, on=on, source=PeriodSource.ORG_CHANGE, actor=actor)
     rollups.apply_delta(org.path, {k: -v for k, v in before.items()})
     LeadershipTeam.objects.filter(org=org, is_current=True).update(is_current=False)
     refresh_org_findings([org])

@@ -24,6 +24,7 @@ from zugong.dues import selectors as dues_selectors
 from zugong.members.models import Member, MemberStatus
 from zugong.members.services import change_member_status, create_member, update_member
 from zugong.orgs.models import Organization, OrgKind
+from zugong.stats.models import PeriodSource
 from zugong.transfers import rules as R
 from zugong.transfers.models import (
     OPEN_STATUSES,
@@ -546,7 +547,7 @@ def receive_within(*, actor: User | None, transfer: Transfer, received_on: date)
         f"县内组织关系转接：{transfer.from_org_name} → {to_org.name}（介绍信{transfer.letter_number}）"
     )
     # The receiving side cannot see the issuing branch; scope was checked on both ends above.
-    update_member(actor=None, member=member)
+    update_member(actor=None, member=member, on=received_on, source=PeriodSource.TRANSFER_WITHIN)
     _log(transfer, actor, Action.ACCEPT, f"{to_org.name}接收")
     _after(transfer)
     return transfer
@@ -709,6 +710,8 @@ def accept_transfer_in(
             org=transfer.to_org,
             note=f"由{transfer.from_org_name}转入（介绍信{transfer.letter_number}）",
         ),
+        on=received_on,
+        source=PeriodSource.TRANSFER_IN,
     )
     transfer.member = member
     transfer.received_on = received_on
