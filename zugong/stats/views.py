@@ -22,35 +22,51 @@ from zugong.stats.models import RunStatus
 
 class ReportRequestForm(forms.Form):
     org = forms.ModelChoiceField(
-        label="统计范围", queryset=Organization.objects.none(), empty_label=None
+        label="统计范围",
+        queryset=Organization.objects.none(),
+        error_messages={"invalid_choice": "统计范围：所选组织不存在或不在本账号的管理范围内。"},
     )
-    year = forms.IntegerField(label="统计年度", min_value=1900, max_value=2100)
+    year = forms.IntegerField(
+        label="统计年度",
+        min_value=1900,
+        max_value=2100,
+        error_messages={"invalid": "统计年度：请填写四位数的年份。"},
+    )
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        root = org_selectors.anchor_org(user)
-        # The anchor and two levels below it (乡镇 and their 党委/党总支); any other subtree is
-        # reached from its organization page (?org=).
-        if root is not None:
-            self.fields["org"].queryset = (
-                org_selectors.visible_orgs(user)
-                .filter(path__startswith=root.path, depth__lte=root.depth + 2, status="active")
-                .order_by("path")
-            )
-        self.fields["org"].label_from_instance = lambda o: (
-            "\u3000" * (o.depth - (root.depth if root else 0)) + o.name
-        )
+        self.fields["org"].queryset = org_selectors.visible_orgs(user)
 
 
-def _index_context(request: HttpRequest, form: ReportRequestForm) -> dict:
+def org_choices(user: object, selected: Organization | None) -> list[tuple[int, str]]:
+    """The anchor and two levels below it (乡镇 and their 党委/党总支), indented; any other
+    subtree is reached from its organization page (?org=)."""
+    root = org_selectors.anchor_org(user)
+    if root is None:
+        return []
+    orgs = list(
+        org_selectors.visible_orgs(user)
+        .filter(path__startswith=root.path, depth__lte=root.depth + 2, status="active")
+        .order_by("path")
+        .only("pk", "name", "depth")[:1000]
+    )
+    if selected is not None and selected.pk not in {o.pk for o in orgs}:
+        orgs.insert(0, selected)
+    return [(o.pk, "\u3000" * max(o.depth - root.depth, 0) + o.name) for o in orgs]
+
+
+def _index_context(
+    request: HttpRequest, form: ReportRequestForm, selected: Organization | None = None
+) -> dict:
     year = bounded_int(request.GET.get("year"), 1900, 2100)
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
     runs = selectors.runs(request.user, year=year, status=status, q=q)
     return {
         "form": form,
+        "org_choices": org_choices(request.user, selected),
         "records_begin": asof.records_begin(),
-        "page_obj": paginate(request, runs, per_page=20),
+        "page_obj": paginate(request, runs, per_page=50),
         "filter_year": year,
         "filter_status": status,
         "q": q,
@@ -66,15 +82,11 @@ def index(request: HttpRequest) -> HttpResponse:
         initial_org = org_selectors.get_org(request.user, int(request.GET["org"]))
     form = ReportRequestForm(
         user=request.user,
-        initial={"org": initial_org, "year": timezone.localdate().year - 1},
+        initial={
+            "org": initial_org.pk if initial_org else None,
+            "year": timezone.localdate().year - 1,
+        },
     )
-    if (
-        initial_org is not None
-        and not form.fields["org"].queryset.filter(pk=initial_org.pk).exists()
-    ):
-        form.fields["org"].queryset = Organization.objects.filter(
-            pk__in=[*form.fields["org"].queryset.values_list("pk", flat=True)[:500], initial_org.pk]
-        ).order_by("path")
     if request.GET.get("export") == "xlsx":
         context = _index_context(request, form)
         rows = (
@@ -100,7 +112,7 @@ def index(request: HttpRequest) -> HttpResponse:
             ["统计范围", "统计年度", "统计时点", "状态", "发起人", "发起时间", "完成时间"],
             rows,
         )
-    return render(request, "stats/index.html", _index_context(request, form))
+    return render(request, "stats/index.html", _index_context(request, form, initial_org))
 
 
 @require_POST
@@ -120,7 +132,8 @@ def run_create(request: HttpRequest) -> HttpResponse:
                     request, "同一范围、同一年度的年报正在统计中，已为您打开该统计，不会重复计算。"
                 )
             return redirect("stats:run_detail", pk=run.pk)
-    return render(request, "stats/index.html", _index_context(request, form), status=400)
+    selected = form.cleaned_data.get("org") if hasattr(form, "cleaned_data") else None
+    return render(request, "stats/index.html", _index_context(request, form, selected), status=400)
 
 
 @require_GET

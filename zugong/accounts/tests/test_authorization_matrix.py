@@ -55,6 +55,8 @@ APP_MATRICES = [
     "zugong.talents.tests.matrix_services",
     "zugong.campaigns.tests.matrix",
     "zugong.orgs.tests.matrix_standardization",
+    # 党内统计年报.
+    "zugong.stats.tests.matrix",
 ]
 
 
