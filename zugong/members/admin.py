@@ -13,4 +13,16 @@ class MemberAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "name_initials", "name_pinyin"]
     list_select_related = ["gender", "org"]
     raw_id_fields = ["org"]
-    readonly_fields = ["org_path", "completeness"]
+    # Branch, type, 党籍 and the categories change only through the register's pages, which date
+    # the change for the 党内统计 (zugong.stats); the admin would change them undated.
+    readonly_fields = [
+        "org_path",
+        "completeness",
+        "org",
+        "member_type",
+        "status",
+        "gender",
+        "ethnicity",
+        "education",
+        "job_category",
+    ]

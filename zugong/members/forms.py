@@ -164,3 +164,27 @@ class StatusChangeForm(ZForm):
         if value > timezone.localdate():
             raise forms.ValidationError("不能晚于今天。")
         return value
+
+
+class MemberEditForm(MemberForm):
+    """Editing adds when the change takes effect: the 党内统计 of earlier days keep the old values,
+    unless the change is a correction of a wrong entry (更正), which counts from the start."""
+
+    effective_on = forms.DateField(
+        label="变更生效日期",
+        widget=DateInput(),
+        required=False,
+        help_text="所在党支部、党员类型、学历、工作岗位等变化自哪一天起生效（历史统计按此日期计算；"
+        "不填为今天）",
+    )
+    is_correction = forms.BooleanField(label="属于更正（原登记有误，自始有效）", required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["effective_on"].initial = timezone.localdate()
+
+    def clean_effective_on(self) -> date:
+        on = self.cleaned_data["effective_on"] or timezone.localdate()
+        if on > timezone.localdate():
+            raise forms.ValidationError("不能晚于今天。")
+        return on

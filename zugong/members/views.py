@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from zugong.core.selectors import cached_code_items, code_names
 from zugong.core.views import add_validation_error, paginate, require_perm
 from zugong.members import selectors, services
 from zugong.members.completeness import missing_fields
-from zugong.members.forms import MemberForm, StatusChangeForm
+from zugong.members.forms import MemberEditForm, MemberForm, StatusChangeForm
 from zugong.members.models import Member, MemberStatus, MemberType
 from zugong.members.selectors import AGE_BAND_LABELS, SORTS, MemberFilters
 from zugong.orgs import selectors as org_selectors
@@ -182,14 +184,22 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.get_member(request.user, pk)
     require_perm(request, "members.edit_member", member)
-    form = MemberForm(
+    form = MemberEditForm(
         request.POST or None,
         request.FILES or None,
         instance=member,
         branches=org_selectors.branches_in_scope(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, services.update_member)
+        saved = _save(
+            request,
+            form,
+            partial(
+                services.update_member,
+                on=form.cleaned_data["effective_on"],
+                correction=form.cleaned_data["is_correction"],
+            ),
+        )
         if saved is not None:
             messages.success(request, "已保存。")
             return redirect("members:detail", pk=member.pk)

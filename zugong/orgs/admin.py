@@ -11,4 +11,6 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "status", "parent"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "code"]
-    readonly_fields = ["path", "depth", "parent"]
+    # Kind, category, status and name feed the dated history of the tree (zugong.stats): they
+    # change through the app's pages, which record when.
+    readonly_fields = ["path", "depth", "parent", "kind", "category", "status", "name"]

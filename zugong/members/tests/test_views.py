@@ -516,3 +516,36 @@ def test_legacy_15_digit_id_is_converted_and_the_warning_shown(client, users, tr
     assert len(member.id_number) == 18 and member.id_number.startswith("33010219500101")
     assert member.birth_date.isoformat() == "1950-01-01"
     assert "15位" in response.content.decode()
+
+
+def test_an_edit_takes_effect_from_its_date_and_a_correction_from_the_start(
+    client, users, tree
+) -> None:
+    from zugong.stats.models import MemberPeriod, PeriodSource
+
+    member = make_member(tree.branch_a1)
+    MemberPeriod.objects.filter(member=member).update(valid_from=date(2020, 1, 1))
+    client.force_login(users["department_admin"])
+    url = reverse("members:edit", args=[member.pk])
+    response = client.post(
+        url, edit_data(member, org=tree.branch_a2a.pk, effective_on="2024-05-01")
+    )
+    assert response.status_code == 302
+    periods = list(MemberPeriod.objects.filter(member=member).order_by("valid_from"))
+    assert [(p.valid_from, p.org_id) for p in periods] == [
+        (date(2020, 1, 1), tree.branch_a1.pk),
+        (date(2024, 5, 1), tree.branch_a2a.pk),
+    ]
+    member.refresh_from_db()
+    response = client.post(
+        url,
+        edit_data(member, education=code("education", "14").pk, is_correction="on"),
+    )
+    assert response.status_code == 302
+    assert {p.education.code for p in MemberPeriod.objects.filter(member=member)} == {"14"}
+    assert MemberPeriod.objects.get(member=member, valid_from=date(2020, 1, 1)).source == (
+        PeriodSource.CORRECTION
+    )
+    future = client.post(url, edit_data(member, effective_on="2999-01-01"))
+    assert "变更生效日期" in future.content.decode() and "不能晚于今天" in future.content.decode()
+    assert MemberPeriod.objects.filter(member=member).count() == 2

@@ -338,8 +338,6 @@ def _flow_table(raw: RawRecords, root: Organization, year: int, report: T.Report
             MemberStatus.SUSPENDED: "dec_suspended",
         }.get(later.status, "dec_within")
         _bump(e, key, raw.row_of(s.org_id, root))
-    for row in report.table("t1").rows:
-        row.values.pop("net")
     _compare(report.table("t1"), e, [c.key for c in report.table("t1").columns if c.key != "net"])
 
 
