@@ -179,6 +179,12 @@ def test_good_sheet_writes_cases_steps_people_and_members(writer, tree, roster):
     assert member is not None and member.member_type == MemberType.FULL
     assert member.joined_on == date(2020, 11, 10)
     assert member.confirmed_on == date(2021, 11, 10)  # 预备期满一年
+    # In the register (and the 党内统计) from the approval, 预备 until the 转正 approval.
+    periods = member.periods.order_by("valid_from")
+    assert [(p.valid_from, p.valid_to, p.member_type) for p in periods] == [
+        (date(2020, 12, 10), date(2021, 12, 1), MemberType.PROBATIONARY),
+        (date(2021, 12, 1), None, MemberType.FULL),
+    ]
     assert done.history.first().history_change_reason.startswith("一张表导入")
 
     # Each step carries the rule set in force on its own date.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from freezegun import freeze_time
 
 from zugong.accounts.models import Role
 from zugong.conftest import make_member, valid_id
@@ -351,3 +352,22 @@ def test_deriver_matches_derive_fields(tree):
         derive_fields(reference)
         assert [getattr(fast, f) for f in derived] == [getattr(reference, f) for f in derived]
     assert len(derive.names) == 2
+
+
+def test_an_import_dates_new_records_and_changes_by_its_day(tree, admin):
+    from zugong.stats.models import MemberPeriod, PeriodSource
+
+    rows = [MEMBER_HEADERS, member_row("张三"), member_row("李四")]
+    with freeze_time("2025-03-01 10:00"):
+        run(admin, rows)
+    rows[2][MEMBER_HEADERS.index("所在党支部编码")] = "A2A"
+    with freeze_time("2025-09-01 10:00"):
+        run(admin, rows)
+    li = Member.objects.get(name="李四")
+    periods = list(MemberPeriod.objects.filter(member=li).order_by("valid_from"))
+    assert [(p.valid_from, p.valid_to, p.org_id, p.source) for p in periods] == [
+        (date(2025, 3, 1), date(2025, 9, 1), tree.branch_a1.pk, PeriodSource.IMPORT),
+        (date(2025, 9, 1), None, tree.branch_a2a.pk, PeriodSource.IMPORT),
+    ]
+    zhang = Member.objects.get(name="张三")
+    assert MemberPeriod.objects.filter(member=zhang).count() == 1
