@@ -581,6 +581,9 @@ def _load_rows(plan: Any, raw: Any, phases: Phases, *, findings: bool) -> dict[s
             f"streamed sums ({differ} of {len(streamed):,} organizations differ)"
         )
 
+    with phases("periods"):
+        counts.update(_copy_periods(raw, plan.today))
+
     with phases("teams"):
         ctx = RuleContext(today=plan.today)
         term: dict[tuple[str, str], tuple[int, str]] = {}
@@ -650,6 +653,43 @@ def _load_rows(plan: Any, raw: Any, phases: Phases, *, findings: bool) -> dict[s
         with phases("findings"):
             counts["findings"] = _refresh_all_findings(plan)
     return counts
+
+
+def _copy_periods(raw: Any, today: Any) -> dict[str, int]:
+    """The dated history (zugong.stats) of a register loaded whole, as the demo loader writes it
+    (periods.open_register): records begin on 1 January two years back, a member counts from
+    joining when later, and a 正式党员 confirmed after that start was 预备 until then."""
+    from zugong.demo.loader import demo_records_begin
+
+    begins = demo_records_begin(today)
+    member_cols = "org_id, status, gender_id, ethnicity_id, education_id, job_category_id"
+    start = "GREATEST(%(b)s, COALESCE(joined_on, %(b)s))"
+    late = f"member_type = 'full' AND confirmed_on > {start}"
+    with raw.cursor() as cur:
+        cur.execute(
+            "INSERT INTO stats_orgperiod (org_id, valid_from, source, recorded_at, parent_id, "
+            "path, kind, category_id, status, name) SELECT id, "
+            "LEAST(COALESCE(founded_on, %(b)s), %(b)s), 'baseline', now(), parent_id, path, kind, "
+            "category_id, status, name FROM orgs_organization",
+            {"b": begins},
+        )
+        orgs = cur.rowcount
+        cur.execute(
+            f"INSERT INTO stats_memberperiod (member_id, valid_from, valid_to, source, recorded_at, "
+            f"member_type, {member_cols}) SELECT id, {start}, confirmed_on, 'baseline', now(), "
+            f"'probationary', {member_cols} FROM members_member WHERE {late}",
+            {"b": begins},
+        )
+        early = cur.rowcount
+        cur.execute(
+            f"INSERT INTO stats_memberperiod (member_id, valid_from, source, recorded_at, "
+            f"member_type, {member_cols}) SELECT id, CASE WHEN {late} THEN confirmed_on "
+            f"ELSE {start} END, 'baseline', now(), member_type, {member_cols} FROM members_member",
+            {"b": begins},
+        )
+        members = cur.rowcount
+    say(f"  {orgs:,} organization and {early + members:,} member periods from {begins}")
+    return {"org_periods": orgs, "member_periods": early + members}
 
 
 def _refresh_all_findings(plan: Any) -> int:
