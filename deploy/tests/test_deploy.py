@@ -144,7 +144,7 @@ def test_dashboard_reads_the_replica_once_the_pin_expired():
 
 def first_member() -> tuple[int, str]:
     return primary(
-        "SELECT id, name FROM members_member WHERE status = 'active' ORDER BY id LIMIT 1"
+        "SELECT id, name FROM members_member WHERE status = 'normal' ORDER BY id LIMIT 1"
     )[0]
 
 
