@@ -47,9 +47,8 @@ def test_no_replica_configured_means_the_primary_everywhere():
 
 @pytest.mark.django_db
 def test_reads_inside_a_transaction_on_the_primary_stay_on_the_primary(with_replica):
-    with replica_reads():
-        with transaction.atomic():
-            assert router.db_for_read(User) == "default"
+    with replica_reads(), transaction.atomic():
+        assert router.db_for_read(User) == "default"
 
 
 def test_writes_go_to_the_primary_even_in_a_replica_block(with_replica):
