@@ -156,6 +156,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["zugong.core.dbrouting.PrimaryReplicaRouter"]
     # Right after the security middleware: it sees every response, including redirects.
     MIDDLEWARE.insert(2, "zugong.core.dbrouting.PrimaryPinMiddleware")
+# Tests keep the alias (a mirror of default) but read default: a mirror is a second connection,
+# which cannot see a test's uncommitted data. The router's own tests switch it on.
+ZUGONG_REPLICA_READS = "replica" in DATABASES and not TESTING
 ZUGONG_PRIMARY_PIN_SECONDS = int(os.environ.get("ZUGONG_PRIMARY_PIN_SECONDS", "10"))
 ZUGONG_DB_ROUTE_HEADER = env_flag("ZUGONG_DB_ROUTE_HEADER")
 

@@ -13,7 +13,8 @@ With ``DATABASE_REPLICA_URL`` set, settings add a ``replica`` database alias, th
 - never inside ``transaction.atomic`` on the primary (a read there must see the transaction);
 - migrations run on the primary only (the replica copies them).
 
-Without a replica alias (the embedded default, and the test suite) every read goes to ``default``.
+Without a replica alias (the embedded default) every read goes to ``default``; so in the test suite,
+where the alias, when configured, is a test mirror of ``default`` (ZUGONG_REPLICA_READS is off).
 Background tasks (the worker) never read the replica: they run outside any replica-safe block.
 """
 
@@ -49,7 +50,8 @@ def pin_seconds() -> int:
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    """A replica alias exists and may be read (settings: not in the test suite)."""
+    return REPLICA in settings.DATABASES and getattr(settings, "ZUGONG_REPLICA_READS", False)
 
 
 @contextmanager

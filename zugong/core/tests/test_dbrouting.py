@@ -149,3 +149,11 @@ def test_no_route_header_by_default(with_replica):
 def test_the_replica_flag_does_not_leak_out_of_a_view(with_replica):
     call(reads_from_replica(routed_view), RequestFactory().get("/"))
     assert router.db_for_read(User) is None
+
+
+def test_the_test_suite_never_reads_the_replica():
+    """With DATABASE_REPLICA_URL set, the test run keeps the alias as a mirror but reads default."""
+    from django.conf import settings
+
+    assert settings.ZUGONG_REPLICA_READS is False
+    assert dbrouting.replica_configured() is False
