@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ -f "$DEPLOY_DIR/app.env" ]] || die "no deployment in $DEPLOY_DIR: run deploy/up.sh first"
 app_env
-export DEPLOY_DIR
+export DEPLOY_DIR PG_BIN
 export DEPLOY_URL="http://127.0.0.1:$NGINX_PORT"
 export DEPLOY_APP_URLS="http://127.0.0.1:$APP1_PORT http://127.0.0.1:$APP2_PORT"
 cd "$ROOT"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import time
 import uuid
 from collections import Counter
@@ -184,6 +185,60 @@ def test_read_after_write_while_the_replica_is_stale(zzb):
     caught_up = wait_for_replica()
     assert replica("SELECT note FROM members_member WHERE id = %s", pk)[0][0] == marker
     print(f"replay resumed: the replica caught up in {caught_up:.2f} s")
+
+
+def pg_ctl_replica(*args: str) -> None:
+    data = os.path.join(os.environ["DEPLOY_DIR"], "pg", "replica")
+    log = os.path.join(os.environ["DEPLOY_DIR"], "pg", "replica.log")
+    command = [
+        os.path.join(os.environ["PG_BIN"], "pg_ctl"),
+        "-D",
+        data,
+        "-l",
+        log,
+        "-w",
+        "-s",
+        *args,
+    ]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    subprocess.run(command, check=True, cwd="/")
+
+
+def test_a_stopped_replica_falls_back_to_the_primary():
+    """The replica goes away: report pages read the primary (and answer 200), no 5xx."""
+    b = Browser(BASE)
+    b.login("lingdao", PASSWORD)
+    b.drop_cookie("zugong_primary")
+    assert b.get("/").header(ROUTE) == "replica"
+    pg_ctl_replica("-m", "fast", "stop")
+    try:
+        routes = Counter()
+        for path in ["/", "/cadres/stats/", "/", "/cadres/stats/"]:
+            resp = b.get(path)
+            assert resp.status == 200, (path, resp.status)
+            routes[resp.header(ROUTE)] += 1
+        assert routes == {"primary": 4}, routes
+    finally:
+        pg_ctl_replica("start")
+    started = time.monotonic()
+    while time.monotonic() - started < 60:
+        states = primary("SELECT state FROM pg_stat_replication")
+        if ("streaming",) in states:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the replica does not stream again")
+    streaming_after = time.monotonic() - started
+    for _ in range(10):  # app servers reconnect on their next replica read
+        if b.get("/").header(ROUTE) == "replica":
+            break
+        time.sleep(0.5)
+    assert b.get("/").header(ROUTE) == "replica"
+    print(
+        f"replica stopped: 4 report requests answered 200 from the primary; restarted, "
+        f"streaming again after {streaming_after:.1f} s and read again"
+    )
 
 
 def party_committee_code() -> str:

@@ -11,7 +11,9 @@ With ``DATABASE_REPLICA_URL`` set, settings add a ``replica`` database alias, th
   GET/HEAD/OPTIONS, or any ORM write) sets a signed cookie for ``ZUGONG_PRIMARY_PIN_SECONDS``
   (default 10), and a replica-safe view then reads the primary, so the user sees his own write;
 - never inside ``transaction.atomic`` on the primary (a read there must see the transaction);
-- migrations run on the primary only (the replica copies them).
+- migrations run on the primary only (the replica copies them);
+- when the replica fails (down, or a query cancelled by a conflict with recovery), a marked view
+  runs again on the primary.
 
 Without a replica alias (the embedded default) every read goes to ``default``; so in the test suite,
 where the alias, when configured, is a test mirror of ``default`` (ZUGONG_REPLICA_READS is off).
@@ -20,6 +22,7 @@ Background tasks (the worker) never read the replica: they run outside any repli
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,8 +30,10 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PRIMARY = "default"
@@ -87,7 +92,20 @@ def reads_from_replica(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with replica_reads(not is_pinned(request)):
+        if is_pinned(request):
+            return view(request, *args, **kwargs)
+        used = _used_replica.get()
+        _used_replica.set(False)
+        try:
+            with replica_reads():
+                return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            # The replica is down or cancelled the query (a conflict with recovery): the view
+            # only reads, so it runs again on the primary.
+            if not _used_replica.get():
+                raise
+            logger.warning("replica read failed in %s; read the primary", view.__qualname__)
+            _used_replica.set(used)
             return view(request, *args, **kwargs)
 
     return wrapped

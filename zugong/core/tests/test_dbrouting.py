@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -142,7 +142,8 @@ def test_the_route_header_names_the_database(with_replica):
     assert call(reads, RequestFactory().get("/"))[ROUTE_HEADER] == "primary"
 
 
-def test_no_route_header_by_default(with_replica):
+@override_settings(ZUGONG_DB_ROUTE_HEADER=False)
+def test_no_route_header_when_switched_off(with_replica):
     assert ROUTE_HEADER not in call(reads_from_replica(routed_view), RequestFactory().get("/"))
 
 
@@ -157,3 +158,26 @@ def test_the_test_suite_never_reads_the_replica():
 
     assert settings.ZUGONG_REPLICA_READS is False
     assert dbrouting.replica_configured() is False
+
+
+def test_a_failing_replica_falls_back_to_the_primary(with_replica):
+    calls = []
+
+    def flaky(request):
+        db = router.db_for_read(User) or "default"
+        calls.append(db)
+        if db == "replica":
+            raise OperationalError("connection to the replica refused")
+        return HttpResponse(db)
+
+    response = call(reads_from_replica(flaky), RequestFactory().get("/"))
+    assert calls == ["replica", "default"]
+    assert response.content == b"default"
+
+
+def test_a_primary_error_is_not_retried(with_replica):
+    def broken(request):
+        raise OperationalError("the primary is down")
+
+    with pytest.raises(OperationalError):
+        call(reads_from_replica(broken), RequestFactory().get("/"))
