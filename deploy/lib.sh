@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by deploy/up.sh, deploy/down.sh and deploy/check.sh (sourced, not run).
 #
 # Everything lives under DEPLOY_DIR (default /tmp/zugong-deploy) and listens on 127.0.0.1 only.

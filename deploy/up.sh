@@ -43,7 +43,9 @@ if [[ ! -f "$DEPLOY_DIR/secrets.env" ]]; then
         } >"$DEPLOY_DIR/secrets.env"
     )
 fi
-cat >"$DEPLOY_DIR/app.env" <<EOF
+: >"$DEPLOY_DIR/app.env"
+chmod 600 "$DEPLOY_DIR/app.env" # it gets the secrets
+cat >>"$DEPLOY_DIR/app.env" <<EOF
 # Written by deploy/up.sh: the environment of both app servers, the worker and manage.py.
 DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/$DB_NAME
 DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:$REPLICA_PORT/$DB_NAME
@@ -57,7 +59,6 @@ ZUGONG_DB_ROUTE_HEADER=1
 DEBUG=0
 EOF
 cat "$DEPLOY_DIR/secrets.env" >>"$DEPLOY_DIR/app.env"
-chmod 600 "$DEPLOY_DIR/app.env"
 
 # --- PostgreSQL primary -----------------------------------------------------------------------
 
@@ -183,11 +184,17 @@ start_app() {
     fi
     port_busy "$port" && die "port $port is taken by something else"
     log "start $name: gunicorn on 127.0.0.1:$port"
+    # gunicorn 27 opens a control socket, by default one per user (~/.gunicorn): one per server.
+    local control=()
+    if "$ROOT/.venv/bin/gunicorn" --help | grep -q -- --control-socket; then
+        control=(--control-socket "$PIDS/$name.ctl")
+    fi
     # No access log here: nginx logs (without /portal/); the app server only logs errors.
     "$ROOT/.venv/bin/gunicorn" zugong.wsgi:application --chdir "$ROOT" \
         --bind "127.0.0.1:$port" --workers "${DEPLOY_APP_WORKERS:-2}" --timeout 120 \
         --name "zugong-$name" --pid "$PIDS/$name.pid" --daemon \
-        --error-logfile "$LOGS/$name.log" --capture-output --forwarded-allow-ips 127.0.0.1
+        --error-logfile "$LOGS/$name.log" --capture-output --forwarded-allow-ips 127.0.0.1 \
+        "${control[@]}"
 }
 start_app app1 "$APP1_PORT"
 start_app app2 "$APP2_PORT"
