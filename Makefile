@@ -5,6 +5,8 @@
 #   make test           setup, ruff, migrations check, pytest on SQLite (+ PostgreSQL when
 #                       ZUGONG_TEST_DATABASE_URL is set; see scripts/pg_throwaway.sh)
 #   make lint | format | collectstatic | clean
+#   make deploy-up | deploy-check | deploy-down
+#                       the multi-server deployment on one machine (docs/deploy.md)
 #
 # Every setup step leaves a stamp (.venv/.zugong-*.stamp, var/.stamps/*) keyed on its inputs,
 # so a second run does nothing that is already up to date.
@@ -25,7 +27,7 @@ PYTEST := $(PY) -m pytest
 PYTEST_ARGS ?=
 
 # Sources ruff looks at (benchmarks/ may not exist yet in a fresh clone).
-PY_SRC := $(wildcard zugong benchmarks)
+PY_SRC := $(wildcard zugong benchmarks deploy)
 
 # pip prints harmless "Location ... is ignored" warnings for the local indexes: drop them,
 # keep pip's exit status (pipefail).
@@ -54,7 +56,7 @@ DEV_ENV := DEBUG="$${DEBUG:-1}"
 SQLITE_TEST_ENV := env -u DEBUG -u DATABASE_URL ZUGONG_TESTING=1
 PG_TEST_ENV := env -u DEBUG ZUGONG_TESTING=1 DATABASE_URL='$(ZUGONG_TEST_DATABASE_URL)'
 
-.PHONY: help setup run test lint format clean collectstatic FORCE
+.PHONY: help setup run test lint format clean collectstatic deploy-up deploy-check deploy-down FORCE
 
 help:
 	@echo "make setup          create .venv, install Python and npm dependencies, vendor assets, migrate"
@@ -65,6 +67,8 @@ help:
 	@echo "make format         ruff format + ruff check --fix"
 	@echo "make collectstatic  collect static files into staticfiles/ (manifest storage)"
 	@echo "make clean          remove var/ (incl. the SQLite database), staticfiles/ and the stamps"
+	@echo "make deploy-up      two app servers behind nginx, PostgreSQL primary + replica, Redis,"
+	@echo "                    a worker, on 127.0.0.1 (root; docs/deploy.md); deploy-check, deploy-down"
 
 # --- setup -------------------------------------------------------------------------------
 
@@ -164,5 +168,16 @@ collectstatic: $(PIP_STAMP) $(VENDOR_STAMP)
 
 clean:
 	rm -rf var/ staticfiles/ $(VENV)/.zugong-*.stamp
+
+# --- the multi-server deployment on one machine (docs/deploy.md) ----------------------------
+
+deploy-up: $(PIP_STAMP) $(VENDOR_STAMP)
+	bash deploy/up.sh
+
+deploy-check: $(PIP_STAMP)
+	bash deploy/check.sh
+
+deploy-down:
+	bash deploy/down.sh
 
 FORCE:

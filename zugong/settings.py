@@ -4,8 +4,16 @@ DATABASE_URL    postgres://user:pass@host:5432/zugong (default: SQLite in var/, 
 SECRET_KEY      required when DEBUG is off
 DEBUG           "1" for development (make run sets it)
 ALLOWED_HOSTS   comma-separated
-REDIS_URL       when set, background jobs use the RQ backend of django-tasks
+REDIS_URL       when set: cache, sessions and background jobs (RQ, `manage.py rqworker`) on Redis
 SESSION_IDLE_MINUTES  sessions expire after this much inactivity (default 30)
+
+Several app servers (docs/deploy.md):
+DATABASE_REPLICA_URL        a streaming replica; report and dashboard views marked
+                            @reads_from_replica read from it (zugong/core/dbrouting.py)
+ZUGONG_PRIMARY_PIN_SECONDS  after a write a browser reads the primary for this long (default 10)
+ZUGONG_DB_ROUTE_HEADER      "1": responses say which database they read (X-Zugong-Read-DB)
+ZUGONG_MEDIA_ROOT           uploaded files on storage shared by the app servers (default var/media)
+ZUGONG_TASK_TIMEOUT         seconds a background job may run under RQ (default 3600)
 """
 
 from __future__ import annotations
@@ -140,6 +148,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A streaming replica for reports and dashboards (docs/deploy.md). In tests it mirrors default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["zugong.core.dbrouting.PrimaryReplicaRouter"]
+    # Right after the security middleware: it sees every response, including redirects.
+    MIDDLEWARE.insert(2, "zugong.core.dbrouting.PrimaryPinMiddleware")
+# Tests keep the alias (a mirror of default) but read default: a mirror is a second connection,
+# which cannot see a test's uncommitted data. The router's own tests switch it on.
+ZUGONG_REPLICA_READS = "replica" in DATABASES and not TESTING
+ZUGONG_PRIMARY_PIN_SECONDS = int(os.environ.get("ZUGONG_PRIMARY_PIN_SECONDS", "10"))
+ZUGONG_DB_ROUTE_HEADER = env_flag("ZUGONG_DB_ROUTE_HEADER")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -197,7 +220,8 @@ STORAGES = {
 # Development and tests serve static files straight from the app folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
-MEDIA_ROOT = VAR_DIR / "media"
+# Several app servers share one media directory (NFS or similar; docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("ZUGONG_MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
 
 # Uploads: the import limit is checked by the import framework with a clear message.
@@ -210,9 +234,28 @@ ZUGONG_LIST_PAGE_SIZE = 50
 # At most this many 任免审批表 in one batch export (a PDF of 500 cadres is 1,000 pages).
 ZUGONG_CADRE_BATCH_LIMIT = int(os.environ.get("ZUGONG_CADRE_BATCH_LIMIT", "500"))
 
-if os.environ.get("REDIS_URL"):
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    # One Redis for the cache, the sessions and the job queue of every app server and worker.
+    # Sessions live in the cache only (no database write per request; SESSION_SAVE_EVERY_REQUEST
+    # renews them): Redis keeps them on disk (appendonly), and losing them only means signing in
+    # again. Redis runs with maxmemory-policy noeviction so queued jobs are never evicted.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "zugong",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    INSTALLED_APPS.append("django_rq")
     TASKS = {"default": {"BACKEND": "django_tasks.backends.rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": int(os.environ.get("ZUGONG_TASK_TIMEOUT", "3600")),
+        }
+    }
 elif TESTING:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from zugong.core.views import healthz
+
 admin.site.site_header = "组工 · 系统管理"
 admin.site.site_title = "组工系统管理"
 admin.site.index_title = "字典、节假日、规则参数与账号"
@@ -28,4 +30,6 @@ urlpatterns = [
     path("portal/", include("zugong.supervision.portal_urls")),
     path("imports/", include("zugong.core.imports.urls")),
     path("admin/", admin.site.urls),
+    # For nginx and monitoring: 200 while the process answers (no login, no database query).
+    path("healthz", healthz, name="healthz"),
 ]

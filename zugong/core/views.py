@@ -6,11 +6,13 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 # A filtered list counts at most this many rows and shows "1000+" beyond; scanning further costs
 # more than the page itself on a large subtree.
@@ -100,3 +102,11 @@ def paginate(
 ) -> Page:
     paginator = CappedPaginator(object_list, per_page, known_count, count_rows)
     return paginator.get_page(request.GET.get("page"))
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer: the process answers. No database query (a replica's lag or a busy
+    primary must not take every app server out of the pool at once)."""
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from zugong.core.dbrouting import reads_from_replica
 from zugong.core.exports import export_response
 from zugong.core.rules.registry import RULES
 from zugong.core.selectors import workday_calendar
@@ -12,6 +13,7 @@ from zugong.dashboard import selectors
 from zugong.orgs import selectors as org_selectors
 
 
+@reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
     root = org_selectors.anchor_org(request.user)
     focus = None

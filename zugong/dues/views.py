@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from zugong.core.dbrouting import reads_from_replica
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.models import Finding
@@ -418,6 +419,7 @@ def payment_void(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the report ----------------------------------------------------------------------------------------
 
 
+@reads_from_replica
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.get_org(request.user, pk)
     year, month = _period(request, month_optional=True)

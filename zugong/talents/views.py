@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zugong.accounts.models import SensitiveAccess
+from zugong.core.dbrouting import reads_from_replica
 from zugong.core.downloads import XLSX_CONTENT_TYPE, name_download
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
@@ -305,6 +306,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def statistics(request: HttpRequest) -> HttpResponse:
     _reader(request)
     org = bounded_int(request.GET.get("org"), 1, 2**31)

@@ -164,6 +164,7 @@ MATRIX: dict[str, Entry] = {
     "imports:job": Entry(job, only(WRITERS), out_of_scope=only(WRITERS, yes=404)),
     "imports:progress": Entry(job, only(WRITERS), out_of_scope=only(WRITERS, yes=404)),
     "imports:error_file": Entry(job, only(WRITERS), out_of_scope=only(WRITERS, yes=404)),
+    "healthz": Entry(None, everyone(200), anonymous=200),  # public: the load balancer's probe
 }
 
 

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from zugong.cadres.permissions import require_cadre_reader
 from zugong.cadres.stats import CadreStats, cadre_stats
 from zugong.cadres.views.growth import unit_choices, unit_param
+from zugong.core.dbrouting import reads_from_replica
 from zugong.core.downloads import XLSX_CONTENT_TYPE, name_download
 
 
@@ -65,6 +66,7 @@ def _chart_data(stats: CadreStats) -> dict[str, object]:
     return charts
 
 
+@reads_from_replica
 @require_GET
 def stats_page(request: HttpRequest) -> HttpResponse:
     require_cadre_reader(request)

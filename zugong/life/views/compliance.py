@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from zugong.core.dbrouting import reads_from_replica
 from zugong.core.exports import xlsx_response
 from zugong.core.models import Finding
 from zugong.core.rules.engine import RuleContext
@@ -149,6 +150,7 @@ def _export(g: Grid) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def compliance_grid(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     org = _chosen_org(request)
