@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from zugong.core.locking import StaleEdit, compare_form, conflict_message, last_change
+
 # A filtered list counts at most this many rows and shows "1000+" beyond; scanning further costs
 # more than the page itself on a large subtree.
 COUNT_CAP = 1_000
@@ -100,3 +102,29 @@ def paginate(
 ) -> Page:
     paginator = CappedPaginator(object_list, per_page, known_count, count_rows)
     return paginator.get_page(request.GET.get("page"))
+
+
+def conflict_page(
+    request: HttpRequest,
+    form: Any,
+    stale: StaleEdit,
+    *,
+    title: str,
+    reopen: str,
+    back: str,
+    saved_values: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The answer to a stale edit (zugong.core.locking.StaleEdit): 409, both versions field by
+    field, nothing saved. `reopen` opens the form again with the values saved now."""
+    current = stale.current
+    rows = compare_form(form, current, saved_values=saved_values)
+    context = {
+        "title": title,
+        "message": conflict_message(current),
+        "last": last_change(current),
+        "rows": rows,
+        "differing": sum(row.differs for row in rows),
+        "reopen": reopen,
+        "back": back,
+    }
+    return render(request, "conflict.html", context, status=409)

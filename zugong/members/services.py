@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zugong.accounts.models import User
+from zugong.core.locking import check_version
 from zugong.core.pinyin import name_initials, name_pinyin
 from zugong.core.selectors import surname_overrides
 from zugong.core.services import refresh_findings
@@ -86,13 +87,17 @@ def create_member(*, actor: User | None, member: Member) -> Member:
 
 
 @transaction.atomic
-def update_member(*, actor: User | None, member: Member) -> Member:
-    """Save an edited member; `member` holds the new values, the database the old ones."""
+def update_member(
+    *, actor: User | None, member: Member, expected_version: int | None = None
+) -> Member:
+    """Save an edited member; `member` holds the new values, the database the old ones.
+    `expected_version`: the version the form was opened with; a newer saved one raises StaleEdit."""
     before = (
         Member.objects.select_for_update(of=("self",))
         .select_related("org", "gender")
         .get(pk=member.pk)
     )
+    check_version(before, member, expected_version)
     _require_scope(actor, before.org_path)
     _require_scope(actor, member.org.path)
     if member.org_id != before.org_id:
