@@ -97,9 +97,9 @@ def update_member(
         .select_related("org", "gender")
         .get(pk=member.pk)
     )
-    check_version(before, member, expected_version)
     _require_scope(actor, before.org_path)
     _require_scope(actor, member.org.path)
+    check_version(before, member, expected_version)
     if member.org_id != before.org_id:
         _check_branch(member.org)
     derive_fields(member)
