@@ -103,7 +103,8 @@ def test_compare_form_with_a_plain_form_and_override_values(tree) -> None:
     assert (rows["founded_on"].submitted, rows["founded_on"].differs) == ("2020-01-02", False)
 
 
-@freeze_time("2026-11-22 02:03:00")
+# Later than the fixture's own history rows, which are written at the real time.
+@freeze_time("2036-11-22 02:03:00")
 def test_conflict_message_names_who_and_when(tree, users) -> None:
     org = Organization.objects.get(pk=tree.branch_a1.pk)
     org._history_user = users["committee_admin"]
@@ -111,5 +112,5 @@ def test_conflict_message_names_who_and_when(tree, users) -> None:
     message = conflict_message(org)
     assert message == (
         f"保存冲突：您打开表单后，该记录已被 {users['committee_admin'].full_name} "
-        "于 2026-11-22 10:03 修改。您的修改没有保存。"
+        "于 2036-11-22 10:03 修改。您的修改没有保存。"
     )
