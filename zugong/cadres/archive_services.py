@@ -39,6 +39,7 @@ from zugong.cadres.models import (
     Verification,
 )
 from zugong.core.ids import check_id_number
+from zugong.core.locking import check_version, lock_row
 from zugong.core.pinyin import name_initials, name_pinyin
 from zugong.core.selectors import surname_overrides
 from zugong.members.models import Member
@@ -206,7 +207,12 @@ def create_cadre(*, actor: User | None, **fields: Any) -> Cadre:
 
 
 @transaction.atomic
-def update_cadre(*, actor: User | None, cadre: Cadre, **fields: Any) -> Cadre:
+def update_cadre(
+    *, actor: User | None, cadre: Cadre, expected_version: int | None = None, **fields: Any
+) -> Cadre:
+    """`expected_version`: the version the form was opened with; a newer saved one raises
+    StaleEdit and nothing is written."""
+    check_version(lock_row(Cadre, cadre.pk), cadre, expected_version)
     old_unit_id, old_status = cadre.unit_id, cadre.status
     _apply_fields(cadre, fields)
     if cadre.unit_id != old_unit_id:

@@ -26,7 +26,7 @@ from zugong.cadres.models import (
     UnitKind,
     Verification,
 )
-from zugong.core.forms import DateInput, ZForm, ZModelForm
+from zugong.core.forms import DateInput, VersionedFormMixin, ZForm, ZModelForm
 
 
 class MonthInput(forms.DateInput):
@@ -109,7 +109,7 @@ class QuotaForm(ZForm):
 # --- the cadre -------------------------------------------------------------------------------
 
 
-class CadreForm(ZModelForm):
+class CadreForm(VersionedFormMixin, ZModelForm):
     unit = UnitChoice(label="所在单位", queryset=Unit.objects.none())
 
     class Meta:

@@ -56,3 +56,32 @@ class ZForm(BootstrapMixin, LabelledErrorsMixin, forms.Form):
 
 class ZModelForm(BootstrapMixin, LabelledErrorsMixin, forms.ModelForm):
     pass
+
+
+class VersionedFormMixin:
+    """The edit form of a register record carries, hidden, the version the user opened it with
+    (zugong.core.locking): a ModelForm takes it from its saved instance, another form from
+    `version=`. A create form has none. An edit posted without one is refused, never saved
+    unchecked."""
+
+    def __init__(self, *args: object, version: int | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        instance = getattr(self, "instance", None)
+        if version is None and instance is not None and instance.pk is not None:
+            version = instance.version
+        if version is None:
+            return
+        self.fields["version"] = forms.IntegerField(  # type: ignore[attr-defined]
+            label="版本号",
+            widget=forms.HiddenInput,
+            min_value=1,
+            initial=version,
+            error_messages={"required": "缺少打开表单时的记录版本，请重新打开表单后再修改。"},
+        )
+
+    @property
+    def loaded_version(self) -> int | None:
+        """The version the user opened the form with; None on a create form."""
+        if "version" not in self.fields:  # type: ignore[attr-defined]
+            return None
+        return int(self.cleaned_data["version"])  # type: ignore[attr-defined]

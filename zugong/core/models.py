@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -13,6 +15,26 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Versioned(models.Model):
+    """A register record under optimistic locking (zugong.core.locking): every save of an existing
+    row adds one to `version`, also a save with update_fields, so that a form opened before any
+    change (an edit, a status change, a move, an import) no longer matches. Bulk updates bypass
+    save() and add one themselves."""
+
+    version = models.PositiveIntegerField("版本号", default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "version" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
 
 
 class StepLog(models.Model):

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from zugong.core.locking import StaleEdit, compare_form, conflict_message, last_change
+
 # A filtered list counts at most this many rows and shows "1000+" beyond; scanning further costs
 # more than the page itself on a large subtree.
 COUNT_CAP = 1_000
@@ -110,3 +112,29 @@ def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer: the process answers. No database query (a replica's lag or a busy
     primary must not take every app server out of the pool at once)."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def conflict_page(
+    request: HttpRequest,
+    form: Any,
+    stale: StaleEdit,
+    *,
+    title: str,
+    reopen: str,
+    back: str,
+    saved_values: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The answer to a stale edit (zugong.core.locking.StaleEdit): 409, both versions field by
+    field, nothing saved. `reopen` opens the form again with the values saved now."""
+    current = stale.current
+    rows = compare_form(form, current, saved_values=saved_values)
+    context = {
+        "title": title,
+        "message": conflict_message(current),
+        "last": last_change(current),
+        "rows": rows,
+        "differing": sum(row.differs for row in rows),
+        "reopen": reopen,
+        "back": back,
+    }
+    return render(request, "conflict.html", context, status=409)

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
 
-from zugong.core.forms import DateInput, ZForm, ZModelForm
+from zugong.core.forms import DateInput, VersionedFormMixin, ZForm, ZModelForm
 from zugong.core.ids import check_id_number
 from zugong.core.selectors import code_items
 from zugong.members.models import Member, MemberStatus, MemberType
@@ -18,7 +18,7 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
-class MemberForm(ZModelForm):
+class MemberForm(VersionedFormMixin, ZModelForm):
     class Meta:
         model = Member
         fields = [

@@ -519,8 +519,11 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
     known_rows = [row for row in rows if "_pk" in row.values]
     now = timezone.now()
     for batch in _chunks(known_rows, BATCH):
-        current = Member.objects.select_related(*CODE_FIELDS).in_bulk(
-            [row.values["_pk"] for row in batch]
+        # Locked like a form's save, so the version below moves on from the saved one.
+        current = (
+            Member.objects.select_for_update(of=("self",))
+            .select_related(*CODE_FIELDS)
+            .in_bulk([row.values["_pk"] for row in batch])
         )
         changed: list[Member] = []
         for row in batch:
@@ -537,6 +540,7 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
                 own[old_path]["members_direct"] -= 1
             count(member, +1)
             member.updated_at = now
+            member.version += 1  # bulk_update skips save(): a form opened before now conflicts
             touched[before.pk] = before
             touched[member.org_id] = member.org
             changed.append(member)
@@ -544,7 +548,7 @@ def write(rows: list[Row], ctx: ImportContext) -> WriteResult:
             bulk_update_with_history(
                 changed,
                 Member,
-                UPDATE_FIELDS,
+                [*UPDATE_FIELDS, "version"],
                 batch_size=BATCH,
                 default_user=ctx.user,
                 default_change_reason=CHANGE_REASON,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from zugong.core.models import CodeItem, TimeStamped
+from zugong.core.models import CodeItem, TimeStamped, Versioned
 from zugong.orgs.models import Organization
 
 
@@ -42,7 +42,7 @@ def _code_fk(table: str, verbose: str) -> models.ForeignKey:
     )
 
 
-class Member(TimeStamped):
+class Member(Versioned, TimeStamped):
     name = models.CharField("姓名", max_length=40)
     name_pinyin = models.CharField("姓名全拼", max_length=120, editable=False)
     name_initials = models.CharField("姓名首字母", max_length=40, editable=False)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.accounts.models import User
+from zugong.core.locking import check_version
 from zugong.core.pinyin import name_initials, name_pinyin
 from zugong.core.selectors import surname_overrides
 from zugong.core.services import refresh_findings
@@ -111,11 +112,13 @@ def update_member(
     on: date | None = None,
     source: str = PeriodSource.EDIT,
     correction: bool = False,
+    expected_version: int | None = None,
 ) -> Member:
     """Save an edited member; `member` holds the new values, the database the old ones.
 
     The changed fields count from `on` (today by default); a correction (更正) counts from the
-    record's first day, as if it had always been so."""
+    record's first day, as if it had always been so. `expected_version`: the version the form
+    was opened with; a newer saved one raises StaleEdit."""
     before = (
         Member.objects.select_for_update(of=("self",))
         .select_related("org", "gender")
@@ -123,6 +126,7 @@ def update_member(
     )
     _require_scope(actor, before.org_path)
     _require_scope(actor, member.org.path)
+    check_version(before, member, expected_version)
     if member.org_id != before.org_id:
         _check_branch(member.org)
     _check_effective_date(on)

@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from zugong.accounts.models import SensitiveAccess
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
+from zugong.core.locking import StaleEdit
 from zugong.core.models import Finding
 from zugong.core.rules.registry import subject_types_shown_on
 from zugong.core.selectors import cached_code_items, code_names
-from zugong.core.views import add_validation_error, paginate, require_perm
+from zugong.core.views import add_validation_error, conflict_page, paginate, require_perm
 from zugong.members import selectors, services
 from zugong.members.completeness import missing_fields
 from zugong.members.forms import MemberEditForm, MemberForm, StatusChangeForm
@@ -191,15 +193,26 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         branches=org_selectors.branches_in_scope(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            partial(
-                services.update_member,
-                on=form.cleaned_data["effective_on"],
-                correction=form.cleaned_data["is_correction"],
-            ),
-        )
+        try:
+            saved = _save(
+                request,
+                form,
+                partial(
+                    services.update_member,
+                    on=form.cleaned_data["effective_on"],
+                    correction=form.cleaned_data["is_correction"],
+                    expected_version=form.loaded_version,
+                ),
+            )
+        except StaleEdit as stale:
+            return conflict_page(
+                request,
+                form,
+                stale,
+                title=f"编辑“{stale.current.name}”",
+                reopen=reverse("members:edit", args=[member.pk]),
+                back=reverse("members:detail", args=[member.pk]),
+            )
         if saved is not None:
             messages.success(request, "已保存。")
             return redirect("members:detail", pk=member.pk)

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
-from zugong.core.forms import DateInput, ZForm, ZModelForm
+from zugong.core.forms import DateInput, VersionedFormMixin, ZForm, ZModelForm
 from zugong.core.selectors import code_items
 from zugong.orgs.models import ALLOWED_CHILDREN, Organization, OrgKind, Position
 
 
-class OrganizationForm(ZModelForm):
+class OrganizationForm(VersionedFormMixin, ZModelForm):
     class Meta:
         model = Organization
         fields = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from zugong.core.models import CodeItem, TimeStamped
+from zugong.core.models import CodeItem, TimeStamped, Versioned
 
 # Each level adds a fixed-width segment, so a subtree is one indexed prefix query.
 PATH_STEP = 4
@@ -78,7 +78,7 @@ class UnitSituation(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Organization(TimeStamped):
+class Organization(Versioned, TimeStamped):
     name = models.CharField("组织全称", max_length=100)
     short_name = models.CharField("简称", max_length=40, blank=True)
     code = models.CharField("组织编码", max_length=30, unique=True)

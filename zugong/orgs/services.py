@@ -13,6 +13,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
 from zugong.accounts.models import User
+from zugong.core.locking import check_version, lock_row
 from zugong.core.models import Finding
 from zugong.core.rules.engine import RuleContext
 from zugong.core.services import refresh_findings
@@ -121,8 +122,17 @@ def create_org(
 
 
 @transaction.atomic
-def update_org(*, actor: User | None, org: Organization, **fields: object) -> Organization:
+def update_org(
+    *,
+    actor: User | None,
+    org: Organization,
+    expected_version: int | None = None,
+    **fields: object,
+) -> Organization:
+    """`expected_version`: the version the form was opened with; a newer saved one raises
+    StaleEdit and nothing is written."""
     _require_scope(actor, org)
+    check_version(lock_row(Organization, org.pk), org, expected_version)
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"field {name} is not editable here")

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
+from zugong.core.locking import StaleEdit
 from zugong.core.models import Finding
 from zugong.core.rules.registry import subject_types_shown_on
 from zugong.core.selectors import code_items
-from zugong.core.views import add_validation_error, paginate, require_perm
+from zugong.core.views import add_validation_error, conflict_page, paginate, require_perm
 from zugong.orgs import selectors, services
 from zugong.orgs.forms import DissolveForm, MoveForm, OrganizationForm, TeamForm
 from zugong.orgs.models import OrgKind, OrgStatus
@@ -130,9 +132,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 for name in services.EDITABLE_FIELDS
                 if name in form.cleaned_data
             }
-            services.update_org(actor=request.user, org=org, **fields)
+            services.update_org(
+                actor=request.user, org=org, expected_version=form.loaded_version, **fields
+            )
         except ValidationError as exc:
             add_validation_error(form, exc)
+        except StaleEdit as stale:
+            return conflict_page(
+                request,
+                form,
+                stale,
+                title=f"编辑“{stale.current.name}”",
+                reopen=reverse("orgs:edit", args=[org.pk]),
+                back=reverse("orgs:detail", args=[org.pk]),
+            )
         else:
             messages.success(request, "已保存。")
             return redirect("orgs:detail", pk=org.pk)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from zugong.core.forms import DateInput, ZForm
+from zugong.core.forms import DateInput, VersionedFormMixin, ZForm
 from zugong.orgs.models import Organization, OrgStatus, subtree_q
 from zugong.talents import selectors
 from zugong.talents.models import (
@@ -47,7 +47,7 @@ def _blank(choices: list[tuple[str, str]], label: str = "—") -> list[tuple[str
     return [("", label), *choices]
 
 
-class TalentForm(ZForm):
+class TalentForm(VersionedFormMixin, ZForm):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="公民身份号码", max_length=24)
     org = OrgChoiceField(label="所属乡镇（系统）", queryset=Organization.objects.none())

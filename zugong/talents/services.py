@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zugong.core.ids import check_id_number
+from zugong.core.locking import check_version, lock_row
 from zugong.core.pinyin import name_initials, name_pinyin
 from zugong.core.rules.engine import RuleContext
 from zugong.core.selectors import surname_overrides
@@ -166,14 +167,23 @@ def talent_errors(
 
 @transaction.atomic
 def save_talent(
-    *, actor: Any, talent: Talent | None, reason: str = "", refresh: bool = True, **data: Any
+    *,
+    actor: Any,
+    talent: Talent | None,
+    reason: str = "",
+    refresh: bool = True,
+    expected_version: int | None = None,
+    **data: Any,
 ) -> Talent:
     """Create or change a talent; `refresh=False` leaves the findings to a later batch run
-    (the demo and bulk loads)."""
+    (the demo and bulk loads). `expected_version`: the version an edit form was opened with; a
+    newer saved one raises StaleEdit and nothing is written."""
     org: Organization | None = data.get("org")
     if org is None:
         raise ValidationError({"org": "所属乡镇（系统）：必须选择"})
     require_writer(actor, talent.org_path if talent else None)
+    if talent is not None:
+        check_version(lock_row(Talent, talent.pk), talent, expected_version)
     if not actor.scope.contains(org.path):
         raise ValidationError({"org": f"所属乡镇（系统）：“{org.name}”不在您的管理范围内"})
     policy = data.get("policy")

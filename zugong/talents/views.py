@@ -28,8 +28,9 @@ from zugong.core.exports import export_response
 from zugong.core.history import history_entries
 from zugong.core.imports import ImportFileError, runner, workbooks
 from zugong.core.imports.spec import get_spec
+from zugong.core.locking import StaleEdit
 from zugong.core.models import Finding, ImportJob
-from zugong.core.views import attempt, bounded_int, form_page, paginate
+from zugong.core.views import attempt, bounded_int, conflict_page, form_page, paginate
 from zugong.talents import (
     exports,  # noqa: F401 - registers the exporters
     imports,
@@ -144,13 +145,32 @@ def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     talent = selectors.get_talent(request.user, pk)
     _writer(request)
     form = TalentForm(
-        request.POST or None, user=request.user, initial=TalentForm.initial_for(talent)
+        request.POST or None,
+        user=request.user,
+        initial=TalentForm.initial_for(talent),
+        version=talent.version,
     )
     if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.save_talent(actor=request.user, talent=talent, **form.cleaned_data),
-        )
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            saved = attempt(
+                form,
+                lambda: services.save_talent(
+                    actor=request.user,
+                    talent=talent,
+                    expected_version=form.loaded_version,
+                    **data,
+                ),
+            )
+        except StaleEdit as stale:
+            return conflict_page(
+                request,
+                form,
+                stale,
+                title=f"修改人才信息：{stale.current.name}",
+                reopen=reverse("talents:edit", args=[talent.pk]),
+                back=reverse("talents:detail", args=[talent.pk]),
+            )
         if saved is not None:
             messages.success(request, "已保存。")
             return redirect("talents:detail", pk=talent.pk)

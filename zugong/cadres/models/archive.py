@@ -13,7 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from zugong.cadres.models.units import PostLevel, Rank, Unit
-from zugong.core.models import TimeStamped
+from zugong.core.models import TimeStamped, Versioned
 
 
 class CadreStatus(models.TextChoices):
@@ -34,7 +34,7 @@ class CadreIdentity(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Cadre(TimeStamped):
+class Cadre(Versioned, TimeStamped):
     # 任免审批表 page 1
     name = models.CharField("姓名", max_length=40)
     name_pinyin = models.CharField("姓名全拼", max_length=120, editable=False, default="")

@@ -333,6 +333,7 @@ def test_create_and_edit_cadre_pages(client, users, unit_tree):
     assert response.status_code == 302, response.content.decode()[:2000]
     cadre = Cadre.objects.get(name="孙八")
     data["birth_date"] = "1990-04-06"
+    data["version"] = cadre.version
     response = client.post(reverse("cadres:cadre_edit", args=[cadre.pk]), data)
     assert response.status_code == 200 and "不一致" in response.content.decode()
     cadre.refresh_from_db()

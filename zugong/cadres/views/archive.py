@@ -53,7 +53,8 @@ from zugong.cadres.scope import get_cadre, get_unit
 from zugong.cadres.unit_selectors import filter_unit_choices, unit_choices
 from zugong.core.exports import export_response
 from zugong.core.history import history_entries
-from zugong.core.views import add_validation_error, bounded_int, paginate
+from zugong.core.locking import StaleEdit
+from zugong.core.views import add_validation_error, bounded_int, conflict_page, paginate
 from zugong.members.selectors import AGE_BAND_LABELS
 
 CADRE_FIELDS = CadreForm.Meta.fields
@@ -211,9 +212,23 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CadreForm(request.POST or None, instance=get_cadre(request.user, pk), units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            svc.update_cadre(actor=request.user, cadre=cadre, **_cadre_fields(form))
+            svc.update_cadre(
+                actor=request.user,
+                cadre=cadre,
+                expected_version=form.loaded_version,
+                **_cadre_fields(form),
+            )
         except ValidationError as exc:
             add_validation_error(form, exc)
+        except StaleEdit as stale:
+            return conflict_page(
+                request,
+                form,
+                stale,
+                title=f"修改{stale.current.name}的基本信息",
+                reopen=reverse("cadres:cadre_edit", args=[cadre.pk]),
+                back=reverse("cadres:cadre_detail", args=[cadre.pk]),
+            )
         else:
             messages.success(request, f"已保存{cadre.name}的基本信息。")
             return redirect("cadres:cadre_detail", pk=cadre.pk)

@@ -72,6 +72,7 @@ def edit_data(member: Member, **overrides: object) -> dict[str, object]:
         "work_started_on": _date(member.work_started_on),
         "address": member.address,
         "note": member.note,
+        "version": member.version,
     }
     data.update(overrides)
     return data

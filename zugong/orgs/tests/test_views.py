@@ -99,6 +99,7 @@ def test_history_tab_shows_field_changes(client, users, tree):
             "contact_person": "新联系人",
             "unit_situation": "same_as_parent",
             "sort_order": 0,
+            "version": tree.branch_a1.version,
         },
     )
     page = client.get(f"/orgs/{tree.branch_a1.pk}/?tab=history").content.decode()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from zugong.core.models import TimeStamped
+from zugong.core.models import TimeStamped, Versioned
 
 __all__ = [
     "Talent",
@@ -62,7 +62,7 @@ class TalentStatus(models.TextChoices):
     LEFT = "left", "已离开"
 
 
-class Talent(TimeStamped):
+class Talent(Versioned, TimeStamped):
     """One talent of the county's 人才库.
 
     Scope: `org` is the party organization of the area the talent belongs to (the township's

@@ -110,6 +110,7 @@ def test_create_edit_and_history_through_the_pages(client, users, tree):
     response = client.post(reverse("talents:create"), form)
     talent = Talent.objects.get(id_number=number)
     assert response.status_code == 302 and talent.tier == "C"
+    form["version"] = talent.version
     response = client.post(reverse("talents:edit", args=[talent.pk]), dict(form, tier=""))
     assert response.status_code == 400
     assert "须按本地分类目录选择层次" in response.content.decode()
