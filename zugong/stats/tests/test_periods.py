@@ -164,6 +164,12 @@ class Replay:
         line = self.fields.setdefault(member, {}).setdefault(name, [])
         line[:] = [(d, v) for d, v in line if d < on] + [(on, value)]
 
+    def change(self, member: int, name: str, value: object, on: date) -> None:
+        """An edit: only a field whose present value differs is changed (an unchanged form field
+        records nothing, whatever date the form carries)."""
+        if self.fields[member][name][-1][1] != value:
+            self.set(member, name, value, on)
+
     def value(self, member: int, name: str, on: date) -> object:
         found = None
         for d, v in self.fields[member][name]:
@@ -264,12 +270,14 @@ def _replay_case(ops: list[tuple[str, int, int, int]]) -> None:
                 if kind == "transfer":
                     m.org = branches[b]
                     update_member(actor=None, member=m, on=day)
-                    spec.set(pk, "org", branches[b].pk, on)
+                    spec.change(pk, "org", branches[b].pk, on)
                 elif kind in ("education", "correct"):
                     new = educations[b % 3]
                     m.education = code("education", new)
                     update_member(actor=None, member=m, on=day, correction=kind == "correct")
-                    spec.set(pk, "education", new, spec.first_day[pk] if kind == "correct" else on)
+                    spec.change(
+                        pk, "education", new, spec.first_day[pk] if kind == "correct" else on
+                    )
                 elif kind == "convert":
                     m.member_type = (
                         MemberType.FULL
@@ -277,7 +285,7 @@ def _replay_case(ops: list[tuple[str, int, int, int]]) -> None:
                         else MemberType.PROBATIONARY
                     )
                     update_member(actor=None, member=m, on=day)
-                    spec.set(pk, "member_type", m.member_type, on)
+                    spec.change(pk, "member_type", m.member_type, on)
                 elif kind == "status":
                     target = STATUS_TARGETS[b]
                     with transaction.atomic():
