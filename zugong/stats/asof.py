@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Count, Expression, F, Min, Q, QuerySet
 
 from zugong.members.models import COUNTED_STATUSES
+from zugong.orgs.models import PATH_STEP
 from zugong.stats.models import MemberPeriod, OrgPeriod, PeriodSource
 
 # Periods that load a register rather than change it: the earliest of them is where the
@@ -80,11 +81,11 @@ def subtree_on(root_org_id: int, on: date) -> Subtree | None:
         (o for o in orgs.values() if o.parent_id == root_org_id), key=lambda o: o.path
     )
     by_prefix = {c.path: c.org_id for c in children}
-    step = len(children[0].path) - len(root.path) if children else 0
     child_of = {}
     for org in orgs.values():
-        if org.org_id != root_org_id:
-            child_of[org.org_id] = by_prefix[org.path[: len(root.path) + step]]
+        child = by_prefix.get(org.path[: len(root.path) + PATH_STEP])
+        if org.org_id != root_org_id and child is not None:
+            child_of[org.org_id] = child
     return Subtree(on=on, root=root, orgs=orgs, child_of=child_of, children=children)
 
 

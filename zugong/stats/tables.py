@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 
 from zugong.development import workflow as wf
 from zugong.development.models import CaseStep, ProbationExtension
@@ -408,10 +408,8 @@ def table_7(sub: asof.Subtree) -> Table:
 
 
 def _unit_orgs(sub: asof.Subtree, category: str) -> set[int]:
-    """The party organizations of 建制村 (社区): the top org of that category in each village, and
-    everything under it."""
-    inside = {o.org_id for o in sub.orgs.values() if o.category_code == category}
-    return inside
+    """The party organizations of 建制村 (社区): every organization of that category."""
+    return {o.org_id for o in sub.orgs.values() if o.category_code == category}
 
 
 def _unit_table(sub: asof.Subtree, category: str, code: str, title: str, unit: str) -> Table:
@@ -506,16 +504,21 @@ def table_8(sub: asof.Subtree, year: int) -> Table:
 
 
 def _org_of_member_on(pairs: list[tuple[int, date]]) -> dict[tuple[int, date], int]:
-    """(member, day) → the branch the member belonged to on that day."""
+    """(member, day) → the branch the member belonged to on that day: the members' periods are
+    read in batches, and the one containing the day is picked here."""
     out: dict[tuple[int, date], int] = {}
+    days: dict[int, list[date]] = {}
     for member_id, day in pairs:
-        period = (
-            MemberPeriod.objects.filter(asof.valid_on(day), member_id=member_id)
-            .values_list("org_id", flat=True)
-            .first()
+        days.setdefault(member_id, []).append(day)
+    ids = list(days)
+    for i in range(0, len(ids), 5000):
+        rows = MemberPeriod.objects.filter(member_id__in=ids[i : i + 5000]).values_list(
+            "member_id", "valid_from", "valid_to", "org_id"
         )
-        if period is not None:
-            out[(member_id, day)] = period
+        for member_id, start, end, org_id in rows:
+            for day in days[member_id]:
+                if start <= day and (end is None or day < end):
+                    out[(member_id, day)] = org_id
     return out
 
 
@@ -566,7 +569,8 @@ def table_10(sub: asof.Subtree, year: int) -> Table:
 # --- 第十三表 转正, 第十四、十五表 发展: counted by the approving 基层党委 -----------------------
 
 
-def _approvals(sub: asof.Subtree, year: int, code: str):  # noqa: ANN202 - a values queryset
+def _approvals(year: int, code: str) -> QuerySet[CaseStep]:
+    """The year's approval steps of one kind that name the approving 基层党委."""
     return CaseStep.objects.filter(
         definition__code=code, done_on__year=year, responsible_org_id__isnull=False
     ).select_related("case", "case__member", "case__member__ethnicity", "case__member__education")
@@ -581,13 +585,13 @@ def _place_org(sub: asof.Subtree, org_id: int | None) -> dict[int | None, int] |
 
 def table_13(sub: asof.Subtree, year: int) -> Table:
     counts: dict[str, dict[int | None, int]] = {}
-    for step in _approvals(sub, year, wf.CONVERSION_APPROVAL):
+    extended_cases = set(ProbationExtension.objects.values_list("case_id", flat=True))
+    for step in _approvals(year, wf.CONVERSION_APPROVAL):
         per = _place_org(sub, step.responsible_org_id)
         if per is None:
             continue
         _add(counts, "converted", per)
-        extended = ProbationExtension.objects.filter(case_id=step.case_id).exists()
-        _add(counts, "extended_then" if extended else "on_time", per)
+        _add(counts, "extended_then" if step.case_id in extended_cases else "on_time", per)
     for ext in ProbationExtension.objects.filter(decided_on__year=year).select_related("case"):
         per = _place_org(sub, ext.case.org_id)
         if per is not None:
@@ -607,8 +611,7 @@ def table_13(sub: asof.Subtree, year: int) -> Table:
 
 def table_14(sub: asof.Subtree, year: int) -> Table:
     counts: dict[str, dict[int | None, int]] = {}
-    unknown_org = 0
-    for step in _approvals(sub, year, wf.ADMISSION_APPROVAL):
+    for step in _approvals(year, wf.ADMISSION_APPROVAL):
         per = _place_org(sub, step.responsible_org_id)
         if per is None:
             continue
@@ -645,9 +648,6 @@ def table_14(sub: asof.Subtree, year: int) -> Table:
             f"全库有{unknown_org}条本年度审批记录没有填写审批党委（多为导入的历史档案），未计入本表。"
         )
     return table
-
-
-BUILDERS: list[tuple[str, Callable[..., Table]]] = []
 
 
 def build_report(
