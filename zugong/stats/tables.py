@@ -146,6 +146,14 @@ def _rows(
     return rows
 
 
+def _place_org(sub: asof.Subtree, org_id: int | None) -> dict[int | None, int] | None:
+    """One count for 合计 and for the subordinate row holding the organization; None outside."""
+    if org_id is None or org_id not in sub.orgs:
+        return None
+    row = sub.child_of.get(org_id)
+    return {None: 1, **({row: 1} if row is not None else {})}
+
+
 def _add(
     target: dict[str, dict[int | None, int]], key: str, per_row: dict[int | None, int]
 ) -> None:
@@ -170,8 +178,9 @@ def _joined_case() -> Case:
     return Case(*whens, default=Value(JOINED_PERIODS[-1][0]), output_field=CharField())
 
 
-def _total(sub: asof.Subtree) -> dict[int | None, int]:
-    counts = asof.count_by(sub, Value("all", output_field=CharField()))
+def _total(sub: asof.Subtree, qs: QuerySet[MemberPeriod] | None = None) -> dict[int | None, int]:
+    """Counted members per row (None = 合计), of the subtree or of `qs` within it."""
+    counts = asof.count_by(sub, Value("all", output_field=CharField()), qs)
     return dict(counts.get("all", {}))
 
 
@@ -383,9 +392,7 @@ def table_7(sub: asof.Subtree) -> Table:
     counts["probationary"] = dict(by_type.get(MemberType.PROBATIONARY, {}))
     counts["female"] = dict(asof.count_by(sub, F("gender__code"), students).get(FEMALE, {}))
     aged = students.filter(member__birth_date__lte=sub.on - relativedelta(years=55))
-    counts["aged_55"] = dict(
-        asof.count_by(sub, Value("x", output_field=CharField()), aged).get("x", {})
-    )
+    counts["aged_55"] = dict(_total(sub, aged))
     columns = [Column("total", "学生党员总数")]
     columns += [Column(f"student_{c}", label, "其中") for c, label in STUDENT_KINDS]
     columns += [
@@ -421,12 +428,12 @@ def _unit_table(sub: asof.Subtree, category: str, code: str, title: str, unit: s
     ]
     counts: dict[str, dict[int | None, int]] = {}
     for org in tops:
-        row = sub.child_of.get(org.org_id)
-        _add(counts, "units", {None: 1, **({row: 1} if row is not None else {})})
-        _add(counts, f"kind_{org.kind}", {None: 1, **({row: 1} if row is not None else {})})
+        per = _place_org(sub, org.org_id) or {}
+        _add(counts, "units", per)
+        _add(counts, f"kind_{org.kind}", per)
     qs = asof.members_on(sub.on, sub).filter(org_id__in=list(inside)) if inside else None
     if qs is not None:
-        _add(counts, "members", _total_of(sub, qs))
+        _add(counts, "members", _total(sub, qs))
         by_type = asof.count_by(sub, F("member_type"), qs)
         counts["probationary"] = dict(by_type.get(MemberType.PROBATIONARY, {}))
         counts["female"] = dict(asof.count_by(sub, F("gender__code"), qs).get(FEMALE, {}))
@@ -449,10 +456,6 @@ def _unit_table(sub: asof.Subtree, category: str, code: str, title: str, unit: s
     return Table(code, title, columns, _rows(sub, counts, [c.key for c in columns]))
 
 
-def _total_of(sub: asof.Subtree, qs) -> dict[int | None, int]:  # noqa: ANN001 - a queryset
-    return dict(asof.count_by(sub, Value("x", output_field=CharField()), qs).get("x", {}))
-
-
 def table_5(sub: asof.Subtree) -> Table:
     return _unit_table(sub, VILLAGE, "t5", "第五表 乡（镇）、建制村党员情况", "建制村")
 
@@ -473,22 +476,17 @@ def table_8(sub: asof.Subtree, year: int) -> Table:
     )
     if len(sub.orgs) <= asof.IN_LIST_LIMIT:
         entries = entries.filter(round__org_id__in=list(sub.orgs))
-    rounds: dict[str, set[int]] = defaultdict(set)
+    appraised_branches: set[int] = set()
     for org_id, grade in entries.iterator():
-        if org_id not in sub.orgs:
+        per = _place_org(sub, org_id)
+        if per is None:
             continue
-        row = sub.child_of.get(org_id)
-        per = {None: 1, **({row: 1} if row is not None else {})}
         _add(counts, "appraised", per)
         _add(counts, f"grade_{grade}", per)
-        rounds["x"].add(org_id)
-    branch_rows: dict[int | None, int] = defaultdict(int)
-    for org_id in rounds["x"]:
-        branch_rows[None] += 1
-        row = sub.child_of.get(org_id)
-        if row is not None:
-            branch_rows[row] += 1
-    counts["branches"] = branch_rows
+        appraised_branches.add(org_id)
+    counts["branches"] = defaultdict(int)
+    for org_id in appraised_branches:
+        _add(counts, "branches", _place_org(sub, org_id) or {})
     columns = [
         Column("members", "年末党员数"),
         Column("branches", "开展评议的党支部数"),
@@ -546,11 +544,9 @@ def table_10(sub: asof.Subtree, year: int) -> Table:
     counts: dict[str, dict[int | None, int]] = {}
 
     def place(member_id: int, day: date, key: str) -> None:
-        org_id = where.get((member_id, day - relativedelta(days=1)))
-        if org_id is None or org_id not in sub.orgs:
+        per = _place_org(sub, where.get((member_id, day - relativedelta(days=1))))
+        if per is None:
             return
-        row = sub.child_of.get(org_id)
-        per = {None: 1, **({row: 1} if row is not None else {})}
         _add(counts, "total", per)
         _add(counts, key, per)
 
@@ -574,13 +570,6 @@ def _approvals(year: int, code: str) -> QuerySet[CaseStep]:
     return CaseStep.objects.filter(
         definition__code=code, done_on__year=year, responsible_org_id__isnull=False
     ).select_related("case", "case__member", "case__member__ethnicity", "case__member__education")
-
-
-def _place_org(sub: asof.Subtree, org_id: int | None) -> dict[int | None, int] | None:
-    if org_id is None or org_id not in sub.orgs:
-        return None
-    row = sub.child_of.get(org_id)
-    return {None: 1, **({row: 1} if row is not None else {})}
 
 
 def table_13(sub: asof.Subtree, year: int) -> Table:
