@@ -4,4 +4,7 @@ from zugong.dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cockpit/", views.cockpit, name="cockpit"),
+]

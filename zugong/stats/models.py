@@ -207,3 +207,43 @@ class StatsRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class StructureRollup(models.Model):
+    """The subtree counts of one organization by one dimension (age band, education, category …):
+    what a 驾驶舱 panel reads, one row per value, so a panel costs the organizations shown and
+    not the members under them. Rebuilt whole (ages move every day), see stats.structure."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=20)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结构统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "dimension", "value"], name="structure_rollup_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.dimension}={self.value}: {self.n}"
+
+
+class RollupBuild(models.Model):
+    """When the structure roll-up was last rebuilt, and what it cost."""
+
+    built_at = models.DateTimeField("计算时间", auto_now_add=True)
+    as_of = models.DateField("统计日期")
+    seconds = models.FloatField("用时（秒）")
+    rows = models.PositiveIntegerField("行数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结构统计计算记录"
+        ordering = ["-built_at"]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.rows} rows)"

@@ -138,6 +138,7 @@ def make_job(user: User) -> ImportJob:
 
 MATRIX: dict[str, Entry] = {
     "dashboard:home": Entry(None, everyone(200)),
+    "dashboard:cockpit": Entry(None, everyone(200)),
     "accounts:login": Entry(None, everyone(302), anonymous=200),  # signed in: sent on
     "accounts:logout": Entry(None, everyone(405)),  # POST only
     "accounts:password_change": Entry(None, everyone(200), post=True),
