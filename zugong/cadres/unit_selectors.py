@@ -199,7 +199,7 @@ class StaffingTotal:
         self.over += row.over
 
 
-def _counted_holdings(unit_filter: Q) -> QuerySet[PostHolding]:
+def counted_holdings(unit_filter: Q) -> QuerySet[PostHolding]:
     return PostHolding.objects.filter(
         unit_filter,
         COUNTS_TOWARD_QUOTA,
@@ -230,7 +230,7 @@ def staffing_rows(user: User, root: Unit | None = None, kind: str = "") -> list[
             quota.unit, quota.level, quota.approved, 0, document=quota.document
         )
     holdings = (
-        _counted_holdings(unit_q)
+        counted_holdings(unit_q)
         .select_related("unit", "post", "cadre")
         .order_by("-is_main", "started_on", "id")
     )
@@ -272,7 +272,7 @@ def staffing_counts(unit_ids: list[int]) -> dict[int, dict[str, tuple[int | None
     ):
         result[unit_id][level] = (approved, 0)
     for unit_id, level, post_level, n in (
-        _counted_holdings(Q(unit_id__in=unit_ids))
+        counted_holdings(Q(unit_id__in=unit_ids))
         .values_list("unit_id", "level", "post__level")
         .annotate(n=Count("id"))
         .order_by()

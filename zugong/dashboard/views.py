@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from zugong.core.views import paginate
 from zugong.dashboard import cockpit as cockpit_panels
 from zugong.dashboard import selectors
 from zugong.orgs import selectors as org_selectors
+from zugong.orgs.models import Organization
 
 
 @reads_from_replica
@@ -61,27 +64,67 @@ def unknown_calendar_years() -> list[int]:
     return [y for y in years if not calendar.is_known_year(y)]
 
 
+def _cockpit_scopes(request: HttpRequest) -> tuple[Organization | None, Any]:
+    """The organization (?org=) and cadre unit (?unit=) shown: the account's anchors by default,
+    anything outside its scopes a 404."""
+    user = request.user
+    org = org_selectors.anchor_org(user)
+    raw_org = request.GET.get("org", "")
+    if raw_org:
+        if not raw_org.isdigit():
+            raise Http404("组织参数无效")
+        org = org_selectors.get_org(user, int(raw_org))
+    unit = None
+    if user.cadre_scope.path is not None:
+        from zugong.cadres.scope import get_unit, visible_units
+
+        raw_unit = request.GET.get("unit", "")
+        if raw_unit:
+            if not raw_unit.isdigit():
+                raise Http404("单位参数无效")
+            unit = get_unit(user, int(raw_unit))
+        else:
+            unit = visible_units(user).order_by("depth", "path").first()
+    return org, unit
+
+
 @reads_from_replica
 def cockpit(request: HttpRequest) -> HttpResponse:
-    """驾驶舱: the account's scope (or an organization inside it) at a glance."""
-    root = org_selectors.anchor_org(request.user)
-    if request.GET.get("org", "").isdigit():
-        root = org_selectors.get_org(request.user, int(request.GET["org"]))
-    if root is None:
-        raise PermissionDenied("驾驶舱按党组织范围显示，本账号没有所辖党组织。")
-    children = list(org_selectors.children_of(request.user, root))
-    view = cockpit_panels.build(root, children, timezone.localdate())
+    """驾驶舱: the account's scope (or an organization or unit inside it) at a glance."""
+    if not cockpit_panels.sections_for(request.user):
+        raise PermissionDenied("本账号的角色没有驾驶舱。")
+    org, unit = _cockpit_scopes(request)
+    children = list(org_selectors.children_of(request.user, org)) if org is not None else []
+    view = cockpit_panels.build(request.user, org, children, unit, timezone.localdate())
+    if not view.sections:
+        raise PermissionDenied("驾驶舱按管理范围显示：本账号没有所辖党组织或干部单位。")
     if request.GET.get("export") == "xlsx":
-        rows = [
-            (panel.title, row.label, row.count, row.share)
-            for panel in (*view.member_panels, *view.org_panels)
-            for row in panel.rows
-        ] + [("下级组织党员数", o.name, n, "") for o, n in view.children]
-        return xlsx_response(
-            f"驾驶舱-{root.name}", "驾驶舱", ["指标", "项目", "数量", "占比（%）"], rows
-        )
+        return _cockpit_export(view, request.GET.get("panel", ""))
     return render(
         request,
         "dashboard/cockpit.html",
-        {"root": root, "view": view, "charts": view.charts()},
+        {"root": org, "unit": unit, "view": view, "charts": view.charts()},
+    )
+
+
+def _cockpit_export(view: cockpit_panels.Cockpit, panel_key: str) -> HttpResponse:
+    """The whole cockpit, or one panel (?panel=), as the table beside each chart."""
+    panels = [(s, p) for s, p in view.panels() if not panel_key or p.key == panel_key]
+    if panel_key and not panels:
+        raise Http404("没有这个图表")
+    rows: list[tuple[object, ...]] = [
+        (section.title, panel.title, row.label, row.count, row.target, row.share)
+        for section, panel in panels
+        for row in panel.rows
+    ]
+    if not panel_key:
+        rows += [("下级组织", "党员数", o.name, n, None, None) for o, n in view.children]
+        rows += [("下级单位", "在职干部数", u.name, n, None, None) for u, n in view.unit_children]
+    scope = view.org.name if view.org is not None else view.unit.name
+    title = panels[0][1].title if panel_key else "驾驶舱"
+    return xlsx_response(
+        f"{title}-{scope}",
+        "驾驶舱",
+        ["板块", "指标", "项目", "数量", "目标（计划、核定）", "占比（%）"],
+        rows,
     )

@@ -209,28 +209,34 @@ class StatsRun(models.Model):
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
 
-class StructureRollup(models.Model):
-    """The subtree counts of one organization by one dimension (age band, education, category …):
-    what a 驾驶舱 panel reads, one row per value, so a panel costs the organizations shown and
-    not the members under them. Rebuilt whole (ages move every day), see stats.structure."""
+class RollupTree(models.TextChoices):
+    ORG = "org", "党组织"
+    UNIT = "unit", "干部单位"
 
-    org = models.ForeignKey(
-        "orgs.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+
+class StructureRollup(models.Model):
+    """The subtree count of one node by one dimension value (age band, education, category …):
+    what a 驾驶舱 panel reads, so a panel costs the nodes shown and not the records under them.
+    Nodes are party organizations or, for the cadre panels, units of the cadre tree. No foreign
+    key: the table is rebuilt whole every day (ages move), see stats.structure."""
+
+    tree = models.CharField(max_length=4, choices=RollupTree.choices)
+    node_id = models.PositiveIntegerField()
     dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=20)
-    n = models.PositiveIntegerField(default=0)
+    # Counts, or sums of money in 分 (the dues amounts).
+    n = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "结构统计"
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "dimension", "value"], name="structure_rollup_uniq"
+                fields=["tree", "node_id", "dimension", "value"], name="structure_rollup_uniq"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.org_id} {self.dimension}={self.value}: {self.n}"
+        return f"{self.tree}:{self.node_id} {self.dimension}={self.value}: {self.n}"
 
 
 class RollupBuild(models.Model):
