@@ -143,6 +143,11 @@ def _link(name: str, **params: object) -> str:
     return reverse(name) + (f"?{query}" if query else "")
 
 
+def _money(value: Decimal | None) -> Decimal:
+    # SQLite sums decimals as floats: back to whole 分, as PostgreSQL returns them.
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "—"
 
@@ -422,8 +427,8 @@ def talent_section(user: User, org: Organization, values: Counts, today: date) -
         sums = FundBudget.objects.filter(year=today.year, org_path__startswith=org.path).aggregate(
             amount=Sum("amount"), allocated=Sum("allocated"), spent=Sum("spent")
         )
-        budget = Decimal(sums["amount"] or 0)
-        spent = Decimal(sums["spent"] or 0)
+        budget = _money(sums["amount"])
+        spent = _money(sums["spent"])
         usage = _link("talents:fund_usage", year=today.year)
         panels.append(
             Panel(
@@ -434,7 +439,7 @@ def talent_section(user: User, org: Organization, values: Counts, today: date) -
                     PanelRow(
                         "年度预算", budget, link=_link("talents:fund_budget_list", year=today.year)
                     ),
-                    PanelRow("已分配", Decimal(sums["allocated"] or 0), link=usage),
+                    PanelRow("已分配", _money(sums["allocated"]), link=usage),
                     PanelRow("已拨付", spent, link=_link("talents:fund_disbursement_list")),
                 ],
                 unit="元",

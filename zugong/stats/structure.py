@@ -89,8 +89,8 @@ def _member_rows(on: date, path: str) -> Iterator[Row]:
 def _org_rows(on: date, path: str) -> Iterator[Row]:
     active = Organization.objects.filter(status=OrgStatus.ACTIVE, path__startswith=path)
     for dimension, field in (("org_category", "category__code"), ("org_kind", "kind")):
-        for path, value in active.values_list("path", field).iterator(chunk_size=20000):
-            yield path, dimension, value or NONE, 1
+        for org_path, value in active.values_list("path", field).iterator(chunk_size=20000):
+            yield org_path, dimension, value or NONE, 1
     soon = on + relativedelta(days=TERM_SOON_DAYS)
     teams = LeadershipTeam.objects.filter(
         is_current=True, org__status=OrgStatus.ACTIVE, org__path__startswith=path
@@ -102,8 +102,8 @@ def _org_rows(on: date, path: str) -> Iterator[Row]:
             output_field=CharField(),
         )
     )
-    for path, value in teams.values_list("org__path", "v").iterator(chunk_size=20000):
-        yield path, "term", value, 1
+    for org_path, value in teams.values_list("org__path", "v").iterator(chunk_size=20000):
+        yield org_path, "term", value, 1
     yield from _star_rows(path)
 
 

@@ -6,7 +6,6 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from zugong.conftest import Tree, code, make_member
@@ -59,17 +58,3 @@ def test_a_subtree_counted_live_equals_its_stored_rollup(register: Tree) -> None
     live = structure.live_counts(town.path, timezone.localdate())
     stored = structure.counts([town.pk], list(live))[town.pk]
     assert live and dict(live) == {k: dict(v) for k, v in stored.items()}
-
-
-def test_the_cockpit_shows_panels_with_links_and_exports(client, users, register) -> None:
-    structure.rebuild()
-    client.force_login(users["department_admin"])
-    page = client.get(reverse("dashboard:cockpit")).content.decode()
-    assert 'data-testid="cockpit-table-age"' in page and "结构数据统计于" in page
-    assert f"/members/?org={register.county.pk}&amp;age_band=" in page
-    branch = client.get(reverse("dashboard:cockpit"), {"org": register.branch_a1.pk})
-    assert branch.status_code == 200
-    export = client.get(reverse("dashboard:cockpit"), {"export": "xlsx"})
-    assert export.status_code == 200
-    outside = client.get(reverse("dashboard:cockpit"), {"org": register.other_branch.pk})
-    assert outside.status_code == 404
