@@ -138,7 +138,8 @@ def make_job(user: User) -> ImportJob:
 
 MATRIX: dict[str, Entry] = {
     "dashboard:home": Entry(None, everyone(200)),
-    "dashboard:cockpit": Entry(None, everyone(200)),
+    # The 举报人身份保管人 and the 整改责任单位 have no cockpit (zugong.dashboard.cockpit).
+    "dashboard:cockpit": Entry(None, only(set(ROLES) - {Role.CUSTODIAN, Role.PROBLEM_TRACKER})),
     "accounts:login": Entry(None, everyone(302), anonymous=200),  # signed in: sent on
     "accounts:logout": Entry(None, everyone(405)),  # POST only
     "accounts:password_change": Entry(None, everyone(200), post=True),
