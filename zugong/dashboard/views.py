@@ -120,7 +120,7 @@ def _cockpit_export(view: cockpit_panels.Cockpit, panel_key: str) -> HttpRespons
     if not panel_key:
         rows += [("下级组织", "党员数", o.name, n, None, None) for o, n in view.children]
         rows += [("下级单位", "在职干部数", u.name, n, None, None) for u, n in view.unit_children]
-    scope = view.org.name if view.org is not None else view.unit.name
+    scope = view.org.name if view.has_party and view.org is not None else view.unit.name
     title = panels[0][1].title if panel_key else "驾驶舱"
     return xlsx_response(
         f"{title}-{scope}",
