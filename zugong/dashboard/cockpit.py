@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from zugong.accounts.models import Role, User
@@ -152,6 +152,15 @@ def _percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "—"
 
 
+def _age_panel(key: str, title: str, ages: dict[str, int], link: Callable[..., str]) -> Panel:
+    """The 公报's age bands (members and cadres alike), each linking to its filtered list."""
+    rows = [
+        PanelRow(label, ages.get(k, 0), link=link(age_band=k))
+        for k, label in AGE_BAND_LABELS.items()
+    ]
+    return Panel(key, title, "bar", rows)
+
+
 # --- party tree -------------------------------------------------------------------------------
 
 
@@ -164,15 +173,7 @@ def member_section(org: Organization, values: Counts) -> Section:
 
     ages = values.get("age", {})
     panels = [
-        Panel(
-            "age",
-            "年龄结构",
-            "bar",
-            [
-                PanelRow(label, ages.get(k, 0), link=link(age_band=k))
-                for k, label in AGE_BAND_LABELS.items()
-            ],
-        ),
+        _age_panel("age", "年龄结构", ages, link),
         Panel(
             "gender",
             "性别",
@@ -324,8 +325,9 @@ def development_section(user: User, org: Organization, values: Counts, today: da
             for value, label in Stage.choices
         ],
     ).finish()
+    # The scope's own plan and its children's: a province would otherwise list every plan.
     plans = list(
-        DevelopmentPlan.objects.filter(year=today.year, org_path__startswith=org.path)
+        DevelopmentPlan.objects.filter(Q(org=org) | Q(org__parent=org), year=today.year)
         .select_related("org")
         .order_by("org_path")
     )
@@ -501,15 +503,7 @@ def cadre_section(user: User, unit: Any, values: Counts) -> Section:
         [structure.NONE] if structure.NONE in by_level else []
     )
     panels = [
-        Panel(
-            "c_age",
-            "干部年龄结构",
-            "bar",
-            [
-                PanelRow(label, ages.get(k, 0), link=link(age_band=k))
-                for k, label in AGE_BAND_LABELS.items()
-            ],
-        ),
+        _age_panel("c_age", "干部年龄结构", ages, link),
         Panel(
             "c_gender",
             "干部性别",

@@ -10,7 +10,7 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -185,7 +185,8 @@ def test_every_section_of_the_demo_county_equals_the_modules_own_counts() -> Non
     from zugong.cadres.models import Cadre, CadreStatus, PostLevel, Unit
     from zugong.cadres.stats import cadre_stats
     from zugong.cadres.unit_selectors import staffing_rows
-    from zugong.development.models import Case, CaseStatus, Stage
+    from zugong.development.models import Case, CaseStatus, DevelopmentPlan, Stage
+    from zugong.development.selectors import plan_used
     from zugong.dues.selectors import subtree_collection
     from zugong.life.compliance import subtree_summary
     from zugong.orgs.models import LeadershipTeam, OrgStatus
@@ -231,6 +232,11 @@ def test_every_section_of_the_demo_county_equals_the_modules_own_counts() -> Non
             )
         )
         assert _panel(view, "dev_stage") == {label: cases.get(v, 0) for v, label in Stage.choices}
+        plans = DevelopmentPlan.objects.filter(Q(org=org) | Q(org__parent=org), year=today.year)
+        plan_panel = next(p for _s, p in view.panels() if p.key == "dev_plan")
+        assert {r.label: (r.count, r.target) for r in plan_panel.rows} == {
+            p.org.name: (plan_used(p), p.quota) for p in plans
+        }
         dues = subtree_collection(system, org, today.year, None, today)
         people = _panel(view, "dues_count")
         assert (people["已交"], people["未交"]) == (dues.paid_count, dues.unpaid_count), org.name
@@ -248,7 +254,9 @@ def test_every_section_of_the_demo_county_equals_the_modules_own_counts() -> Non
         assert _panel(view, "talent") == {
             label: talents.get(v, 0) for v, label in TalentCategory.choices
         }
-    assert sum(_panel(cockpit.build(system, root, [], None, today), "dues_count").values()) > 0
+    whole = cockpit.build(system, root, [], None, today)
+    assert sum(_panel(whole, "dues_count").values()) > 0
+    assert any(r.count for _s, p in whole.panels() if p.key == "dev_plan" for r in p.rows)
 
     unit = cadre_user.anchor_unit
     for node in [unit, *Unit.objects.filter(parent=unit)[:2]]:
