@@ -217,27 +217,23 @@ def member_section(org: Organization, values: Counts) -> Section:
     panels.append(
         Panel("education", "学历", "bar", [PanelRow(labels[k], by_group.get(k, 0)) for k in labels])
     )
-    by_class: dict[str, int] = defaultdict(int)
-    for code, n in values.get("job", {}).items():
-        by_class[code[:2] if code != structure.NONE else structure.NONE] += n
+    jobs = values.get("job", {})  # stored by occupation class
     panels.append(
         Panel(
             "job",
             "工作岗位（职业）",
             "bar",
-            [PanelRow(label, by_class.get(code, 0)) for code, label in JOB_CLASSES]
-            + [PanelRow("未填写", by_class.get(structure.NONE, 0))],
+            [PanelRow(label, jobs.get(code, 0)) for code, label in JOB_CLASSES]
+            + [PanelRow("未填写", jobs.get(structure.NONE, 0))],
         )
     )
-    by_decade: dict[int, int] = defaultdict(int)
-    for year, n in values.get("joined", {}).items():
-        by_decade[int(year) // 10 * 10] += n
+    decades = sorted((int(d), n) for d, n in values.get("joined", {}).items())  # stored by decade
     panels.append(
         Panel(
             "joined",
             "入党年份",
             "bar",
-            [PanelRow(f"{d}年代" if d else "未填写", n) for d, n in sorted(by_decade.items())],
+            [PanelRow(f"{d}年代" if d else "未填写", n) for d, n in decades],
         )
     )
     return Section("members", "党员队伍结构", [p.finish() for p in panels], link=link())

@@ -25,12 +25,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
-from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf, Substr
 from django.utils import timezone
 
 from zugong.core.rules.engine import RuleContext
@@ -68,8 +80,10 @@ def member_dimensions(on: date) -> dict[str, Any]:
         "gender": Coalesce(F("gender__code"), Value(NONE)),
         "ethnicity": Coalesce(F("ethnicity__code"), Value(NONE)),
         "education": Coalesce(F("education__code"), Value(NONE)),
-        "job": Coalesce(F("job_category__code"), Value(NONE)),
-        "joined": Coalesce(ExtractYear("joined_on"), Value(0)),
+        # The panels show occupation classes and 入党 decades: storing those, not every code
+        # and year, keeps a province's roll-up to about a hundred rows per organization.
+        "job": Coalesce(Substr(F("job_category__code"), 1, 2), Value(NONE)),
+        "joined": Coalesce(Cast(ExtractYear("joined_on"), IntegerField()) / 10 * 10, Value(0)),
         "type": F("member_type"),
     }
 
@@ -263,17 +277,28 @@ def rebuild(on: date | None = None) -> RollupBuild:
     _sum_up(org_rows(on), orgs, RollupTree.ORG, totals)
     units = dict(Unit.objects.values_list("path", "pk"))
     _sum_up(unit_rows(on), units, RollupTree.UNIT, totals)
-    rows = [
-        StructureRollup(tree=t, node_id=node, dimension=d, value=v[:20], n=n)
-        for (t, node, d, v), n in totals.items()
-    ]
     with transaction.atomic():
-        StructureRollup.objects.all().delete()
-        StructureRollup.objects.bulk_create(rows, batch_size=5000)
+        _clear()
+        rows = (
+            StructureRollup(tree=t, node_id=node, dimension=d, value=v[:20], n=n)
+            for (t, node, d, v), n in totals.items()
+        )
+        # In batches: a province has millions of rows, never all as objects at once.
+        while batch := list(islice(rows, 5000)):
+            StructureRollup.objects.bulk_create(batch)
         build = RollupBuild.objects.create(
-            as_of=on, seconds=time.perf_counter() - started, rows=len(rows)
+            as_of=on, seconds=time.perf_counter() - started, rows=len(totals)
         )
     return build
+
+
+def _clear() -> None:
+    if connection.vendor == "postgresql":
+        # Transactional in PostgreSQL, and leaves no dead rows behind as DELETE would.
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {StructureRollup._meta.db_table}")
+    else:
+        StructureRollup.objects.all().delete()
 
 
 def latest_build() -> RollupBuild | None:

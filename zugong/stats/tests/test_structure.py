@@ -48,7 +48,7 @@ def test_every_stored_count_equals_the_register(register: Tree) -> None:
             )
         genders = Counter(m.gender.code for m in members)
         assert stored.get("gender", {}) == dict(genders)
-        joined = Counter(str(m.joined_on.year) for m in members)
+        joined = Counter(str(m.joined_on.year // 10 * 10) for m in members)
         assert stored.get("joined", {}) == dict(joined)
 
 
