@@ -73,6 +73,37 @@ def build_units(unit_count: int) -> list[Any]:
     return list(Unit.objects.filter(depth=3).order_by("path"))
 
 
+def cadre_objects(count: int, units: list[Any], seed: int) -> Iterator[Any]:
+    """Unsaved Cadre instances (pk = index + 1) spread over `units` in turn."""
+    from zugong.cadres.models import Cadre
+    from zugong.demo.generator import make_id_number, person_name
+
+    rng = random.Random(seed)
+    names = NameKeys()
+    for index in range(count):
+        unit = units[index % len(units)]
+        female = rng.random() < 0.3
+        birth = date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        # Region code and sequence both follow the index: every number is distinct.
+        number = make_id_number(f"{110000 + index // 997:06d}", birth, index % 997 + 1)
+        name = person_name(rng, female, birth.year)
+        pinyin, initials = names(name)
+        yield Cadre(
+            id=index + 1,
+            name=name,
+            name_pinyin=pinyin,
+            name_initials=initials,
+            gender="女" if female else "男",
+            id_number=number,
+            id_number_reversed=number[::-1],
+            birth_date=birth,
+            unit=unit,
+            unit_path=unit.path,
+            current_post_text=f"{unit.name}科员",
+            work_started_on=date(birth.year + 22, 7, 1),
+        )
+
+
 def load_cadres(
     raw: Any,
     cadre_count: int,
@@ -86,44 +117,19 @@ def load_cadres(
     from django.utils import timezone
 
     from zugong.cadres.models import Cadre, Education, EducationKind, Unit
-    from zugong.demo.generator import make_id_number, person_name
-
-    names = NameKeys()
 
     if Cadre.objects.exists():
         return {"cadres": Cadre.objects.count(), "units": Unit.objects.count()}
     now = now or timezone.now()
     units = build_units(unit_count)
-    rng = random.Random(seed)
 
-    def cadres() -> Iterator[Any]:
-        for index in range(cadre_count):
-            unit = units[index % len(units)]
-            female = rng.random() < 0.3
-            birth = date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
-            # Region code and sequence both follow the index: every number is distinct.
-            number = make_id_number(f"{110000 + index // 997:06d}", birth, index % 997 + 1)
-            name = person_name(rng, female, birth.year)
-            pinyin, initials = names(name)
-            cadre = Cadre(
-                id=index + 1,
-                name=name,
-                name_pinyin=pinyin,
-                name_initials=initials,
-                gender="女" if female else "男",
-                id_number=number,
-                id_number_reversed=number[::-1],
-                birth_date=birth,
-                unit=unit,
-                unit_path=unit.path,
-                current_post_text=f"{unit.name}科员",
-                work_started_on=date(birth.year + 22, 7, 1),
-            )
-            if (index + 1) % PROGRESS_EVERY == 0:
-                log(f"  {index + 1:,} cadres")
+    def logged() -> Iterator[Any]:
+        for n, cadre in enumerate(cadre_objects(cadre_count, units, seed), start=1):
+            if n % PROGRESS_EVERY == 0:
+                log(f"  {n:,} cadres")
             yield cadre
 
-    written = copy_instances(raw, Cadre, cadres(), now)
+    written = copy_instances(raw, Cadre, logged(), now)
     education = copy_instances(
         raw,
         Education,

@@ -40,6 +40,63 @@ def talent_areas() -> tuple[list[Any], list[int]]:
     return areas, [3 if a.kind == "party_committee" else 1 for a in areas]
 
 
+def talent_objects(
+    count: int, *, today: date, seed: int, areas: list[Any], weights: list[int], tiers: list[str]
+) -> Iterator[Any]:
+    """Unsaved Talent instances (pk = index + 1), drawn as zugong.talents.demo draws them."""
+    from zugong.demo.generator import person_name
+    from zugong.talents.demo import EDUCATIONS, PROFILES, TIER_WEIGHTS, TITLES, _honors
+    from zugong.talents.demo import make_id_number as talent_id_number
+    from zugong.talents.models import Talent, TalentCategory
+
+    rng = random.Random(seed)
+    names = NameKeys()
+    categories = list(PROFILES)
+    shares = [PROFILES[c][0] for c in categories]
+    tier_codes, tier_weights = list(TIER_WEIGHTS), list(TIER_WEIGHTS.values())
+    for index in range(count):
+        category = rng.choices(categories, weights=shares)[0]
+        _, fields, employers, edu_weights, modes, (age_low, age_high) = PROFILES[category]
+        birth = today - timedelta(days=rng.randint(age_low, age_high) * 365 + rng.randint(0, 364))
+        male = rng.random() < 0.62
+        region = f"{FIRST_REGION + index // 499:06d}"
+        seq = (index % 499 + 1) * 2 - (1 if male else 0)  # odd: male (GB 11643)
+        years_here = rng.choice([0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 8, 10, 12])
+        arrived = max(
+            today - timedelta(days=years_here * 365 + rng.randint(10, 360)),
+            date(birth.year + 18, 1, 1),
+        )
+        education = rng.choices(EDUCATIONS, weights=edu_weights)[0]
+        tier = ""
+        if category == TalentCategory.HIGH_LEVEL:
+            tier = rng.choices(tier_codes, weights=tier_weights)[0]
+            tier = tier if tier in tiers else tiers[-1]
+        name = person_name(rng, not male, birth.year)
+        pinyin, initials = names(name)
+        org = rng.choices(areas, weights=weights)[0]
+        yield Talent(
+            id=index + 1,
+            id_number=talent_id_number(region, birth, seq),
+            name=name,
+            name_pinyin=pinyin[:120],  # the lengths derive_fields cuts to
+            name_initials=initials[:40],
+            gender="1" if male else "2",
+            birth_date=birth,
+            category=category,
+            tier=tier,
+            field=rng.choice(fields),
+            employer=rng.choice(employers),
+            title=rng.choice(TITLES.get(education, [""])),
+            honors=_honors(rng, category, tier),
+            education=education,
+            recruit_mode=rng.choice(modes),
+            arrived_on=arrived,
+            phone=f"1{rng.choice([3, 5, 8])}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+            org=org,
+            org_path=org.path,
+        )
+
+
 def load_talents(
     raw: Any,
     count: int,
@@ -52,72 +109,21 @@ def load_talents(
     """COPY `count` talents; skipped (count returned) when talents exist."""
     from django.utils import timezone
 
-    from zugong.talents.demo import EDUCATIONS, PROFILES, TIER_WEIGHTS, TITLES, _honors
-    from zugong.talents.demo import make_id_number as talent_id_number
-    from zugong.talents.models import Talent, TalentCategory
+    from zugong.talents.models import Talent
     from zugong.talents.rules import tier_pairs
 
     if Talent.objects.exists():
         return {"talents": Talent.objects.count()}
-    now = now or timezone.now()
-    rng = random.Random(seed)
-    names = NameKeys()
     areas, weights = talent_areas()
     tiers = [code for code, _ in tier_pairs(on=today)]
-    categories = list(PROFILES)
-    shares = [PROFILES[c][0] for c in categories]
-    tier_codes, tier_weights = list(TIER_WEIGHTS), list(TIER_WEIGHTS.values())
+    objs = talent_objects(count, today=today, seed=seed, areas=areas, weights=weights, tiers=tiers)
 
-    def talents() -> Iterator[Any]:
-        from zugong.demo.generator import person_name
+    def logged() -> Iterator[Any]:
+        for n, talent in enumerate(objs, start=1):
+            if n % PROGRESS_EVERY == 0:
+                log(f"  {n:,} talents")
+            yield talent
 
-        for index in range(count):
-            category = rng.choices(categories, weights=shares)[0]
-            _, fields, employers, edu_weights, modes, (age_low, age_high) = PROFILES[category]
-            birth = today - timedelta(
-                days=rng.randint(age_low, age_high) * 365 + rng.randint(0, 364)
-            )
-            male = rng.random() < 0.62
-            region = f"{FIRST_REGION + index // 499:06d}"
-            seq = (index % 499 + 1) * 2 - (1 if male else 0)  # odd: male (GB 11643)
-            years_here = rng.choice([0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 8, 10, 12])
-            arrived = max(
-                today - timedelta(days=years_here * 365 + rng.randint(10, 360)),
-                date(birth.year + 18, 1, 1),
-            )
-            education = rng.choices(EDUCATIONS, weights=edu_weights)[0]
-            tier = ""
-            if category == TalentCategory.HIGH_LEVEL:
-                tier = rng.choices(tier_codes, weights=tier_weights)[0]
-                tier = tier if tier in tiers else tiers[-1]
-            name = person_name(rng, not male, birth.year)
-            pinyin, initials = names(name)
-            org = rng.choices(areas, weights=weights)[0]
-            if (index + 1) % PROGRESS_EVERY == 0:
-                log(f"  {index + 1:,} talents")
-            yield Talent(
-                id=index + 1,
-                id_number=talent_id_number(region, birth, seq),
-                name=name,
-                name_pinyin=pinyin[:120],  # the lengths derive_fields cuts to
-                name_initials=initials[:40],
-                gender="1" if male else "2",
-                birth_date=birth,
-                category=category,
-                tier=tier,
-                field=rng.choice(fields),
-                employer=rng.choice(employers),
-                title=rng.choice(TITLES.get(education, [""])),
-                honors=_honors(rng, category, tier),
-                education=education,
-                recruit_mode=rng.choice(modes),
-                arrived_on=arrived,
-                phone=f"1{rng.choice([3, 5, 8])}{rng.randint(0, 9)}"
-                f"{rng.randint(10_000_000, 99_999_999)}",
-                org=org,
-                org_path=org.path,
-            )
-
-    written = copy_instances(raw, Talent, talents(), now)
+    written = copy_instances(raw, Talent, logged(), now or timezone.now())
     reset_sequence(raw, Talent)
     return {"talents": written, "talent_areas": len(areas)}
