@@ -73,13 +73,13 @@ def build_units(unit_count: int) -> list[Any]:
     return list(Unit.objects.filter(depth=3).order_by("path"))
 
 
-def cadre_objects(count: int, units: list[Any], seed: int) -> Iterator[Any]:
-    """Unsaved Cadre instances (pk = index + 1) spread over `units` in turn."""
+def cadre_objects(count: int, units: list[Any], seed: int, names: NameKeys) -> Iterator[Any]:
+    """Unsaved Cadre instances (pk = index + 1) spread over `units` in turn. `names` is made
+    by the caller: it reads the database, which a generator feeding a COPY must not."""
     from zugong.cadres.models import Cadre
     from zugong.demo.generator import make_id_number, person_name
 
     rng = random.Random(seed)
-    names = NameKeys()
     for index in range(count):
         unit = units[index % len(units)]
         female = rng.random() < 0.3
@@ -122,9 +122,10 @@ def load_cadres(
         return {"cadres": Cadre.objects.count(), "units": Unit.objects.count()}
     now = now or timezone.now()
     units = build_units(unit_count)
+    names = NameKeys()
 
     def logged() -> Iterator[Any]:
-        for n, cadre in enumerate(cadre_objects(cadre_count, units, seed), start=1):
+        for n, cadre in enumerate(cadre_objects(cadre_count, units, seed, names), start=1):
             if n % PROGRESS_EVERY == 0:
                 log(f"  {n:,} cadres")
             yield cadre

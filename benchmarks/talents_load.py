@@ -41,16 +41,23 @@ def talent_areas() -> tuple[list[Any], list[int]]:
 
 
 def talent_objects(
-    count: int, *, today: date, seed: int, areas: list[Any], weights: list[int], tiers: list[str]
+    count: int,
+    *,
+    today: date,
+    seed: int,
+    areas: list[Any],
+    weights: list[int],
+    tiers: list[str],
+    names: NameKeys,
 ) -> Iterator[Any]:
-    """Unsaved Talent instances (pk = index + 1), drawn as zugong.talents.demo draws them."""
+    """Unsaved Talent instances (pk = index + 1), drawn as zugong.talents.demo draws them.
+    Reads no database (it feeds a COPY): the areas, tiers and `names` come from the caller."""
     from zugong.demo.generator import person_name
     from zugong.talents.demo import EDUCATIONS, PROFILES, TIER_WEIGHTS, TITLES, _honors
     from zugong.talents.demo import make_id_number as talent_id_number
     from zugong.talents.models import Talent, TalentCategory
 
     rng = random.Random(seed)
-    names = NameKeys()
     categories = list(PROFILES)
     shares = [PROFILES[c][0] for c in categories]
     tier_codes, tier_weights = list(TIER_WEIGHTS), list(TIER_WEIGHTS.values())
@@ -116,7 +123,9 @@ def load_talents(
         return {"talents": Talent.objects.count()}
     areas, weights = talent_areas()
     tiers = [code for code, _ in tier_pairs(on=today)]
-    objs = talent_objects(count, today=today, seed=seed, areas=areas, weights=weights, tiers=tiers)
+    objs = talent_objects(
+        count, today=today, seed=seed, areas=areas, weights=weights, tiers=tiers, names=NameKeys()
+    )
 
     def logged() -> Iterator[Any]:
         for n, talent in enumerate(objs, start=1):

@@ -179,6 +179,7 @@ def test_name_keys_equal_the_registers_derive_functions() -> None:
 
 
 def test_talent_objects_are_valid_records(demo) -> None:
+    from benchmarks.cadres_load import NameKeys
     from benchmarks.talents_load import talent_areas, talent_objects
     from zugong.core.ids import check_id_number
     from zugong.talents.models import Talent
@@ -186,7 +187,13 @@ def test_talent_objects_are_valid_records(demo) -> None:
     areas, weights = talent_areas()
     talents = list(
         talent_objects(
-            600, today=TODAY, seed=1, areas=areas, weights=weights, tiers=["A", "B", "C", "D"]
+            600,
+            today=TODAY,
+            seed=1,
+            areas=areas,
+            weights=weights,
+            tiers=["A", "B", "C", "D"],
+            names=NameKeys(),
         )
     )
     assert len({t.id_number for t in talents}) == 600
@@ -201,11 +208,11 @@ def test_talent_objects_are_valid_records(demo) -> None:
 
 @pytest.mark.django_db
 def test_cadre_objects_spread_over_units() -> None:
-    from benchmarks.cadres_load import cadre_objects
+    from benchmarks.cadres_load import NameKeys, cadre_objects
     from zugong.cadres.models import Unit
 
     units = [Unit(id=i, name=f"单位{i}", path=f"000{i}", depth=3) for i in range(1, 4)]
-    cadres = list(cadre_objects(30, units, seed=2))
+    cadres = list(cadre_objects(30, units, seed=2, names=NameKeys()))
     assert [c.unit_id for c in cadres[:6]] == [1, 2, 3, 1, 2, 3]
     assert len({c.id_number for c in cadres}) == 30
     assert all(c.id_number_reversed == c.id_number[::-1] and c.name_pinyin for c in cadres)
