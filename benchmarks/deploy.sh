@@ -73,6 +73,8 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$DEPLOY_DIR/pg'
 hot_standby = on
 hot_standby_feedback = on
+# As the benchmark primary (a throwaway cluster): no durability, so replay is not slowed by it.
+fsync = off
 EOF
     log "basebackup took $(($(date +%s) - t0)) s"
 }
