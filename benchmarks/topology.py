@@ -123,7 +123,7 @@ class RssSampler(threading.Thread):
         self.interval = interval
         self.samples: list[dict[str, Any]] = []
         self._halt = threading.Event()
-        self._started = time.perf_counter()
+        self._t0 = time.perf_counter()
 
     def sample(self) -> None:
         rss = {}
@@ -132,7 +132,7 @@ class RssSampler(threading.Thread):
                 value = rss_mb(pid)
                 if value is not None:
                     rss[pid] = value
-        self.samples.append({"t_s": round(time.perf_counter() - self._started, 1), "rss_mb": rss})
+        self.samples.append({"t_s": round(time.perf_counter() - self._t0, 1), "rss_mb": rss})
 
     def run(self) -> None:
         self.sample()
