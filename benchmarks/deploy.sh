@@ -64,7 +64,7 @@ basebackup() {
     local t0
     t0=$(date +%s)
     as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$REPLICA" \
-        -R -X stream -c fast >"$LOGS/basebackup.log" 2>&1 ||
+        -R -X stream -c fast --no-sync >"$LOGS/basebackup.log" 2>&1 ||
         die "pg_basebackup failed: $LOGS/basebackup.log"
     # Appended last, so these win over the primary's settings copied with the data.
     as_pg tee -a "$REPLICA/postgresql.auto.conf" >/dev/null <<EOF
