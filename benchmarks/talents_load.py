@@ -12,6 +12,7 @@ entries, grants, fund rows or history rows.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -61,6 +62,8 @@ def talent_objects(
     categories = list(PROFILES)
     shares = [PROFILES[c][0] for c in categories]
     tier_codes, tier_weights = list(TIER_WEIGHTS), list(TIER_WEIGHTS.values())
+    # choices() would sum the province's 7,500 area weights again for every talent.
+    area_cum = list(itertools.accumulate(weights))
     for index in range(count):
         category = rng.choices(categories, weights=shares)[0]
         _, fields, employers, edu_weights, modes, (age_low, age_high) = PROFILES[category]
@@ -80,7 +83,7 @@ def talent_objects(
             tier = tier if tier in tiers else tiers[-1]
         name = person_name(rng, not male, birth.year)
         pinyin, initials = names(name)
-        org = rng.choices(areas, weights=weights)[0]
+        org = rng.choices(areas, cum_weights=area_cum)[0]
         yield Talent(
             id=index + 1,
             id_number=talent_id_number(region, birth, seq),
