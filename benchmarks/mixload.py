@@ -82,11 +82,20 @@ def throughput(report: dict[str, Any]) -> dict[str, Any]:
 
 def run_stats_task(t: Targets, users: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     from django.conf import settings
+    from django.utils import timezone
 
-    from zugong.stats.models import RunStatus
+    from zugong.stats.models import ACTIVE_RUN_STATUSES, RunStatus, StatsRun
     from zugong.stats.services import request_report, run_report
 
+    def abandon(**where: Any) -> int:
+        # A run the benchmark gave up on (or an earlier benchmark left active when it was
+        # stopped) would make request_report reuse it: mark it failed.
+        return StatsRun.objects.filter(status__in=ACTIVE_RUN_STATUSES, **where).update(
+            status=RunStatus.FAILED, error="基准测试放弃了这次统计", finished_at=timezone.now()
+        )
+
     year = args.stats_year or t.year - 1
+    abandon(requested_by=users["dept"], org=t.root, year=year)
     queued = "RQBackend" in settings.TASKS["default"]["BACKEND"]
     say(
         f"- 党内统计 {year} for {t.root.name}: "
@@ -130,6 +139,8 @@ def run_stats_task(t: Targets, users: dict[str, Any], args: argparse.Namespace) 
     result["verdict"] = "pass" if status == RunStatus.DONE and seconds <= STATS_TASK_S else "FAIL"
     if status not in (RunStatus.DONE, RunStatus.FAILED):
         result["verdict"] = f"FAIL (not done after {args.stats_timeout:.0f} s)"
+        result["progress"] = [run.progress, run.message]
+        abandon(pk=run.pk)
     say(
         f"  {status} in {result['seconds']} s (compute {result['compute_s']} s): {result['verdict']}"
     )

@@ -785,7 +785,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.setdefault("pages", {})
     from benchmarks import mixload
 
-    table = markdown(report) + "\n" + mixload.markdown(report)
+    table = (markdown(report) if report["pages"] else "") + "\n" + mixload.markdown(report)
     report["markdown"] = table
     path = RESULTS_DIR / f"run-{stamp}.json"
     write_json(path, report)
