@@ -58,6 +58,10 @@ chmod 700 "$DEPLOY_DIR/pg"
 # --- the streaming replica --------------------------------------------------------------------
 
 REPLICA="$DEPLOY_DIR/pg/replica"
+# The primary a replica was copied from (its system identifier): another cluster's copy is
+# replaced at once instead of waiting for it to catch up.
+ORIGIN="$DEPLOY_DIR/pg/replica.origin"
+primary_id="$(pg_sql p "SELECT system_identifier FROM pg_control_system()" postgres)"
 basebackup() {
     log "pg_basebackup -R from :$PG_PORT into the replica (copies the whole cluster)"
     as_pg rm -rf "$REPLICA"
@@ -76,6 +80,7 @@ hot_standby_feedback = on
 # As the benchmark primary (a throwaway cluster): no durability, so replay is not slowed by it.
 fsync = off
 EOF
+    echo "$primary_id" >"$ORIGIN"
     log "basebackup took $(($(date +%s) - t0)) s"
 }
 start_replica() {
@@ -99,7 +104,10 @@ caught_up() {
     done
     return 1
 }
-[[ -f "$REPLICA/PG_VERSION" ]] || basebackup
+if [[ ! -f "$REPLICA/PG_VERSION" || "$(cat "$ORIGIN" 2>/dev/null)" != "$primary_id" ]]; then
+    pg_running "$REPLICA" && as_pg "$PG_BIN/pg_ctl" -D "$REPLICA" -m fast -w -s stop
+    basebackup
+fi
 start_replica
 if ! caught_up 120; then
     log "the replica does not catch up (WAL gone?): copy it again"
