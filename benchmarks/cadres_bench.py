@@ -7,8 +7,9 @@ Phases (each printed with its elapsed time, all written as JSON into benchmarks/
 
   migrate   manage.py migrate (after dropping the public schema with --fresh)
   load      a unit tree of --units units (county → townships/departments → 内设机构) and
-            --cadres cadres spread over it, bulk-inserted with the project's own pinyin
-            functions (no history rows, as for the members); skipped when cadres exist
+            --cadres cadres spread over it, COPY'd by benchmarks.cadres_load (the loader's
+            cadre phase) with the project's own pinyin functions (no history rows, as for the
+            members); skipped when cadres exist
   list      the cadre list and search pages through Django's test client (the whole view,
             template and queries; no HTTP server): --requests timed requests per page after a
             warm-up, p50/p95 in ms against the target of 50 ms
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import random
 import statistics
 import sys
 import time
@@ -34,6 +34,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from benchmarks.cadres_load import load_cadres
 from benchmarks.common import RESULTS_DIR, database_url_arg, machine_info, setup_django, write_json
 from benchmarks.load import Phases, say
 from benchmarks.run import percentile
@@ -47,92 +48,6 @@ def _fresh_schema() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-
-
-def load(cadre_count: int, unit_count: int, seed: int = 7) -> dict[str, int]:
-    """The unit tree and the cadres (with a resume line and a 全日制 education row each)."""
-    from zugong.cadres.models import UNIT_PATH_STEP, Cadre, Education, EducationKind, Unit, UnitKind
-    from zugong.cadres.unit_services import create_unit
-    from zugong.core.pinyin import name_initials, name_pinyin
-    from zugong.demo.generator import make_id_number, person_name
-
-    if Cadre.objects.exists():
-        return {"cadres": Cadre.objects.count(), "units": Unit.objects.count()}
-    rng = random.Random(seed)
-    root = create_unit(actor=None, parent=None, name="基准省", kind=UnitKind.COUNTY)
-    # Counties under the root, then townships/departments under each county: ~unit_count units.
-    counties = max(unit_count // 40, 1)
-    units: list[Unit] = []
-    for c in range(counties):
-        county = create_unit(actor=None, parent=root, name=f"第{c + 1}县", kind=UnitKind.COUNTY)
-        children = [
-            Unit(
-                name=f"第{c + 1}县第{i + 1}单位",
-                kind=UnitKind.TOWNSHIP if i % 3 == 0 else UnitKind.GOVERNMENT_DEPARTMENT,
-                parent=county,
-                path=county.path + _segment(i + 1, UNIT_PATH_STEP),
-                depth=county.depth + 1,
-            )
-            for i in range(max(unit_count // counties - 1, 1))
-        ]
-        Unit.objects.bulk_create(children)
-        units.extend(children)
-    units = list(Unit.objects.filter(depth=3))
-    batch: list[Cadre] = []
-    written = 0
-    for index in range(cadre_count):
-        unit = units[index % len(units)]
-        female = rng.random() < 0.3
-        birth = date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
-        # Region code and sequence both follow the index: every number is distinct.
-        number = make_id_number(f"{110000 + index // 997:06d}", birth, index % 997 + 1)
-        name = person_name(rng, female, birth.year)
-        batch.append(
-            Cadre(
-                name=name,
-                name_pinyin=name_pinyin(name),
-                name_initials=name_initials(name),
-                gender="女" if female else "男",
-                id_number=number,
-                id_number_reversed=number[::-1],
-                birth_date=birth,
-                unit=unit,
-                unit_path=unit.path,
-                current_post_text=f"{unit.name}科员",
-                work_started_on=date(birth.year + 22, 7, 1),
-            )
-        )
-        if len(batch) == 5000:
-            written += _flush(batch, Cadre, Education, EducationKind)
-            batch = []
-            if written % 50_000 == 0:
-                say(f"  {written} cadres")
-    written += _flush(batch, Cadre, Education, EducationKind)
-    return {"cadres": written, "units": Unit.objects.count()}
-
-
-def _segment(number: int, width: int) -> str:
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    chars = []
-    for _ in range(width):
-        number, digit = divmod(number, len(alphabet))
-        chars.append(alphabet[digit])
-    return "".join(reversed(chars))
-
-
-def _flush(batch: list[Any], Cadre: Any, Education: Any, EducationKind: Any) -> int:  # noqa: N803
-    created = Cadre.objects.bulk_create(batch)
-    Education.objects.bulk_create(
-        Education(
-            cadre=c,
-            kind=EducationKind.FULLTIME,
-            education="大学",
-            degree="法学学士",
-            school="某大学法学院法学专业",
-        )
-        for c in created
-    )
-    return len(created)
 
 
 def _timed(client: Any, url: str, requests: int, marker: bytes) -> dict[str, Any]:
@@ -289,7 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with phases("migrate"):
         call_command("migrate", verbosity=0)
     with phases("load"):
-        result["loaded"] = load(args.cadres, args.units)
+        from django.db import connection
+
+        connection.ensure_connection()
+        result["loaded"] = load_cadres(connection.connection, args.cadres, args.units)
     with phases("analyze"):
         from django.db import connection
 

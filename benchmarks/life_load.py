@@ -214,10 +214,11 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit("life_meetingtally from SQL differs from zugong.life.tally")
         say(f"  tally agrees with rebuild_tallies() on {len(sample)} sampled subtrees")
     with phases("analyze"), raw.cursor() as cur:
+        was = raw.autocommit  # VACUUM needs autocommit; put back what Django set
         raw.autocommit = True
         cur.execute("VACUUM (ANALYZE) life_meeting")
         cur.execute("VACUUM (ANALYZE) life_meetingtally")
-        raw.autocommit = False
+        raw.autocommit = was
     return {
         "meetings": count,
         "organizations": len(orgs),

@@ -19,9 +19,18 @@ Phases (each printed with its elapsed time):
               orgs.rollups.org_contribution), then orgs.rollups.rebuild_rollups() replaces them and
               the two are compared
   teams       build_teams → COPY into orgs_leadershipteam and orgs_teamseat
+  periods     the dated history (stats_orgperiod, stats_memberperiod) of a register loaded whole
   findings    core.services.refresh_findings over every member and organization (skip with
-              --no-findings)
+              --no-findings or --skip findings)
+  cadres      a cadre unit tree and members × 0.075 cadres (benchmarks.cadres_load; --cadres N)
+  talents     members × 0.125 talents over the root's areas (benchmarks.talents_load; --talents N)
+  meetings    a year of 组织生活 meetings and their tally (benchmarks.life_load)
+  dues        this year's 党费 standards, payments and tally (benchmarks.dues_load)
+  structure   the 驾驶舱's structure roll-up (zugong.stats.structure.rebuild), when the code has it
   analyze     VACUUM (ANALYZE): statistics and the visibility map, as autovacuum would leave them
+
+`--skip base` keeps the database as it is (no drop, no members) and runs the other phases on
+it, e.g. `--skip base,findings` to add the cadres, talents, meetings and dues to a loaded tree.
 
 Not loaded: the simple_history tables (no "created" history rows for the bulk load), accounts
 (the runner creates its own), holidays and rule parameters beyond what the migrations seed.
@@ -56,6 +65,13 @@ PRESETS: dict[str, tuple[int, float]] = {
     "city": (500_000, 0.05),
     "province": (4_000_000, 0.05),
 }
+# Issue 8's province: 300,000 cadres and 500,000 talents to 4,000,000 members; other sizes scale.
+CADRES_PER_MEMBER = 0.075
+TALENTS_PER_MEMBER = 0.125
+CADRES_PER_UNIT = 100  # 3,000 cadre units at the province, as benchmarks.cadres_bench
+# The phases after the base (organizations, members, roll-ups, periods, teams), in order; any
+# of them, and the base itself on a database loaded before, can be skipped with --skip.
+EXTRA_PHASES = ("findings", "cadres", "talents", "meetings", "dues", "structure")
 PROGRESS_EVERY = 100_000
 FINDINGS_BATCH = 2000
 
@@ -208,6 +224,28 @@ def copy_rows(raw: Any, model: Any, columns: Sequence[str], rows: Iterable[Seque
     return count
 
 
+def copy_instances(raw: Any, model: Any, objs: Iterable[Any], now: Any) -> int:
+    """COPY unsaved model instances (pk set) by every concrete field, as the ORM would write them.
+
+    For the registers whose column lists are long (cadres, talents): the field's own
+    get_db_prep_save adapts each value, so a new field with a default needs no change here.
+    The auto_now(_add) timestamps get `now` (save() is not called).
+    """
+    from django.db import connection
+
+    fields = model._meta.concrete_fields
+    stamped = [getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields]
+
+    def rows() -> Iterator[list[Any]]:
+        for obj in objs:
+            yield [
+                now if stamp else f.get_db_prep_save(getattr(obj, f.attname), connection)
+                for f, stamp in zip(fields, stamped, strict=True)
+            ]
+
+    return copy_rows(raw, model, [f.column for f in fields], rows())
+
+
 def reset_sequence(raw: Any, model: Any) -> None:
     table = model._meta.db_table
     pk = model._meta.pk.column
@@ -295,7 +333,7 @@ class MemberColumns:
         "ethnicity_id", "id_number", "id_number_reversed", "birth_date", "native_place",
         "education_id", "degree_id", "phone", "job_category_id", "joined_on", "confirmed_on",
         "member_type", "org_id", "org_path", "status", "status_changed_on", "work_started_on",
-        "address", "note", "photo", "completeness",
+        "address", "note", "photo", "completeness", "version",
     )  # fmt: skip
 
     def __init__(
@@ -375,12 +413,11 @@ class MemberColumns:
             row.id_number, row.id_number[::-1], row.birth_date, row.native_place,
             m.education_id, m.degree_id, row.phone, m.job_category_id, row.joined_on,
             row.confirmed_on, row.member_type, row.org_key + 1, self.paths[row.org_key],
-            m.status, None, row.work_started_on, row.address, "", "", m.completeness,
+            m.status, None, row.work_started_on, row.address, "", "", m.completeness, 1,
         )  # fmt: skip
 
 
 def load(args: argparse.Namespace) -> dict[str, Any]:
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
@@ -389,6 +426,36 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
 
     connection.ensure_connection()
     raw = connection.connection
+    skip = args.skip
+    summary: dict[str, Any] = {"seed": args.seed, "reference_date": today, "skipped": sorted(skip)}
+    if "base" not in skip:
+        summary.update(_load_base(args, raw, phases, today))
+    summary.update(_load_extras(args, raw, phases, today))
+
+    with phases("analyze"), raw.cursor() as cur:
+        cur.execute("VACUUM (ANALYZE)")
+
+    with raw.cursor() as cur:
+        cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        db_size = cur.fetchone()[0]
+        settings = pg_settings(cur)
+    summary.update(
+        {
+            "database_size": db_size,
+            "seconds": phases.seconds,
+            "total_seconds": round(phases.total, 1),
+            "postgresql": settings,
+            "machine": machine_info(),
+        }
+    )
+    say(f"total {phases.total:.1f} s; database size {db_size}")
+    return summary
+
+
+def _load_base(args: argparse.Namespace, raw: Any, phases: Phases, today: date) -> dict[str, Any]:
+    """The organizations, members, roll-ups, periods, teams (and findings unless skipped)."""
+    from django.core.management import call_command
+
     if args.fresh:
         with phases("drop schema"), raw.cursor() as cur:
             cur.execute("DROP SCHEMA public CASCADE")
@@ -400,7 +467,8 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
 
     if Organization.objects.exists():
         raise SystemExit(
-            "数据库中已有党组织：基准数据只能载入空数据库（加 --fresh 先清空 public schema）。"
+            "数据库中已有党组织：基准数据只能载入空数据库（加 --fresh 先清空 public schema，"
+            "或 --skip base 只载入其余部分）。"
         )
 
     with phases("plan"):
@@ -420,32 +488,63 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
             f"{tree.members:,} members), {plan.members:,} members, reference date {today}"
         )
 
-    counts = _load_rows(plan, raw, phases, findings=args.findings)
-
-    with phases("analyze"), raw.cursor() as cur:
-        cur.execute("VACUUM (ANALYZE)")
-
-    with raw.cursor() as cur:
-        cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        db_size = cur.fetchone()[0]
-        settings = pg_settings(cur)
-    summary = {
-        "seed": args.seed,
-        "reference_date": today,
+    counts = _load_rows(plan, raw, phases, findings="findings" not in args.skip)
+    return {
         "members": plan.members,
         "organizations": len(plan.orgs),
         "branches": branches,
         "tree_generated_for_members": tree.members,
         "orgs_per_member": args.orgs_per_member,
         **counts,
-        "database_size": db_size,
-        "seconds": phases.seconds,
-        "total_seconds": round(phases.total, 1),
-        "postgresql": settings,
-        "machine": machine_info(),
     }
-    say(f"total {phases.total:.1f} s; database size {db_size}")
-    return summary
+
+
+def _load_extras(args: argparse.Namespace, raw: Any, phases: Phases, today: date) -> dict[str, Any]:
+    """The registers that hang off the tree: cadres, talents, meetings, dues, the roll-up."""
+    import importlib.util
+
+    from django.utils import timezone
+
+    from zugong.orgs.models import Organization
+
+    if not Organization.objects.exists():
+        raise SystemExit("没有党组织：先载入基础数据（不要 --skip base）。")
+    counts: dict[str, Any] = {}
+    now = timezone.now()
+    if "cadres" not in args.skip:
+        from benchmarks.cadres_load import load_cadres
+
+        with phases("cadres"):
+            units = max(args.cadres // CADRES_PER_UNIT, 1)
+            counts["cadres"] = load_cadres(raw, args.cadres, units, now=now)
+            say(f"  {counts['cadres']}")
+    if "talents" not in args.skip:
+        from benchmarks.talents_load import load_talents
+
+        with phases("talents"):
+            counts["talents"] = load_talents(raw, args.talents, today=today, now=now)
+            say(f"  {counts['talents']}")
+    if "meetings" not in args.skip:
+        from benchmarks import life_load
+
+        with phases("meetings"):
+            counts["meetings"] = life_load.load(
+                argparse.Namespace(today=today.isoformat(), gap=0.08, seed=args.seed)
+            )
+    if "dues" not in args.skip:
+        from benchmarks import dues_load
+
+        with phases("dues"):
+            counts["dues"] = dues_load.load(
+                argparse.Namespace(today=today.isoformat(), seed=args.seed)
+            )
+    # The 驾驶舱's structure roll-up (issue 8, on its way to main): built when the code has it.
+    if "structure" not in args.skip and importlib.util.find_spec("zugong.stats.structure"):
+        from zugong.stats import structure
+
+        with phases("structure"):
+            counts["structure"] = str(structure.rebuild(today))
+    return counts
 
 
 def _load_rows(plan: Any, raw: Any, phases: Phases, *, findings: bool) -> dict[str, Any]:
@@ -487,7 +586,7 @@ def _load_rows(plan: Any, raw: Any, phases: Phases, *, findings: bool) -> dict[s
             "id", "created_at", "updated_at", "name", "short_name", "code", "kind",
             "category_id", "parent_id", "path", "depth", "status", "founded_on", "dissolved_on",
             "dissolved_reason", "unit_name", "unit_situation", "contact_person", "contact_phone",
-            "address", "sort_order", "note",
+            "address", "sort_order", "note", "version",
         )  # fmt: skip
         counts["organizations_copied"] = copy_rows(
             raw,
@@ -517,6 +616,7 @@ def _load_rows(plan: Any, raw: Any, phases: Phases, *, findings: bool) -> dict[s
                     row.address,
                     row.sort_order,
                     "",
+                    1,
                 )  # fmt: skip
                 for row in plan.orgs
             ),
@@ -741,14 +841,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="compute the rule findings for every member and organization (default: on)",
     )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help=f"comma list of phases to leave out: base,{','.join(EXTRA_PHASES)} "
+        "(base: keep the loaded tree and members, load the rest onto it)",
+    )
+    parser.add_argument("--cadres", type=int, help="cadres (default: members × 0.075)")
+    parser.add_argument("--talents", type=int, help="talents (default: members × 0.125)")
     args = parser.parse_args(argv)
+    args.skip = set(filter(None, args.skip.split(",")))
+    unknown = args.skip - {"base", *EXTRA_PHASES}
+    if unknown:
+        parser.error(f"--skip: unknown phases {sorted(unknown)}")
+    if not args.findings:
+        args.skip.add("findings")
     preset_members, preset_ratio = PRESETS.get(args.preset or "", (None, None))
     args.members = args.members or preset_members
     if not args.members:
         parser.error("--members or --preset is required")
+    if args.cadres is None:
+        args.cadres = round(args.members * CADRES_PER_MEMBER)
+    if args.talents is None:
+        args.talents = round(args.members * TALENTS_PER_MEMBER)
     if args.orgs_per_member is None:
         args.orgs_per_member = preset_ratio
     url = database_url_arg(args.database_url)
+    if args.fresh and "base" in args.skip:
+        parser.error("--fresh with --skip base would leave an empty database")
     if args.fresh and urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--fresh drops the public schema: only for a local throwaway database")
     setup_django(url)

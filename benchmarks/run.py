@@ -97,6 +97,8 @@ class Measurement:
     bytes_total: int = 0
     first_failure: str = ""
     timed_out: bool = False
+    # Responses by HTTP status ("error": no response: connection reset, timeout).
+    statuses: dict[str, int] = field(default_factory=dict)
 
     @property
     def p50(self) -> float | None:
@@ -124,6 +126,7 @@ class Measurement:
             "max_ms": round(max(self.latencies_ms), 2) if self.latencies_ms else None,
             "req_per_s": round(self.rps, 2) if self.rps is not None else None,
             "mean_bytes": round(self.bytes_total / self.completed) if self.completed else 0,
+            "statuses": dict(sorted(self.statuses.items())),
         }
 
 
@@ -137,9 +140,11 @@ def hammer(
     limit_s: float,
     expect: bytes = b"",
     keep_first_body: bool = False,
+    expects: Sequence[bytes] = (),
 ) -> tuple[Measurement, bytes]:
     """`requests` GETs over `clients` threads, each with its own keep-alive connection and
-    session cookie; stops early at `limit_s` wall-clock seconds."""
+    session cookie; stops early at `limit_s` wall-clock seconds. `expects`: one marker per URL
+    (the mixed load) instead of `expect`."""
     result = Measurement(clients=clients, requested=requests)
     lock = threading.Lock()
     counter = itertools.count()
@@ -154,6 +159,7 @@ def hammer(
         failures = 0
         size = 0
         first_failure = ""
+        statuses: dict[str, int] = {}
         start_gate.wait()
         try:
             while True:
@@ -165,6 +171,7 @@ def hammer(
                     result.timed_out = True
                     break
                 url = urls[i % len(urls)]
+                marker = expects[i % len(expects)] if expects else expect
                 t0 = time.perf_counter()
                 try:
                     conn.request("GET", url, headers=headers)
@@ -173,14 +180,17 @@ def hammer(
                 except (OSError, http.client.HTTPException) as exc:
                     conn.close()
                     failures += 1
+                    statuses["error"] = statuses.get("error", 0) + 1
                     first_failure = first_failure or f"{url}: {type(exc).__name__}: {exc}"
                     continue
                 elapsed_ms = (time.perf_counter() - t0) * 1000
-                if response.status != 200 or not body or (expect and expect not in body):
+                code = str(response.status)
+                statuses[code] = statuses.get(code, 0) + 1
+                if response.status != 200 or not body or (marker and marker not in body):
                     failures += 1
                     first_failure = first_failure or (
                         f"{url}: HTTP {response.status}, {len(body)} bytes"
-                        + ("" if expect in body else f", no {expect!r}")
+                        + ("" if marker in body else f", no {marker!r}")
                     )
                     continue
                 if keep_first_body and not first_body:
@@ -196,6 +206,8 @@ def hammer(
                 result.completed += len(local)
                 result.failures += failures
                 result.bytes_total += size
+                for code, n in statuses.items():
+                    result.statuses[code] = result.statuses.get(code, 0) + n
                 if first_failure and not result.first_failure:
                     result.first_failure = first_failure
 
@@ -507,6 +519,26 @@ def remove_imported(region: str, town: Any) -> int:
     return removed
 
 
+def probe_routing(port: int, items: list[Scenario], users: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each page once: which database it read (replica for @reads_from_replica views) and which
+    app server answered (nginx's X-Upstream), so a run shows that both servers and the replica
+    are in use."""
+    from benchmarks.scenarios import session_cookie
+    from benchmarks.topology import probe
+
+    seen = []
+    for sc in items:
+        if sc.kind in ("page", "reference"):
+            seen.append({"key": sc.key, **probe(port, sc.urls[0], session_cookie(users[sc.role]))})
+    upstreams = sorted({p["upstream"] for p in seen if p["upstream"]})
+    replica = [p["key"] for p in seen if p["read_db"] == "replica"]
+    say(f"routing: app servers {upstreams}; read from the replica: {', '.join(replica) or 'none'}")
+    bad = [p for p in seen if p["status"] != 200]
+    if bad:
+        say(f"  not 200: {bad}")
+    return seen
+
+
 # --------------------------------------------------------------------------------------------
 # Report
 
@@ -580,7 +612,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--database-url", help="postgres://... (default: $DATABASE_URL)")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument(
+        "--topology",
+        choices=("local", "deploy"),
+        default="local",
+        help="local: one gunicorn on a free port; deploy: benchmarks/deploy.sh (nginx, two app "
+        "servers, a streaming replica, Redis, the RQ worker) — issue 8's measurement",
+    )
+    parser.add_argument(
+        "--clients", type=int, help="concurrent clients (default 8; 16 with --topology deploy)"
+    )
     parser.add_argument("--requests", type=int, default=400, help="requests per scenario")
     parser.add_argument(
         "--single-requests",
@@ -588,7 +629,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=100,
         help="requests of the one-client pass per scenario (0: skip it)",
     )
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="gunicorn workers (default 4; with --topology deploy 2 per app server)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (default 2)")
     parser.add_argument(
         "--limit", type=float, default=180.0, help="wall-clock seconds per pass (default 180)"
@@ -609,12 +654,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--keep-imported", action="store_true", help="leave the imported members in the database"
     )
     parser.add_argument(
-        "--only", help="comma-separated scenario keys (e.g. list_county,ceiling,import)"
+        "--only",
+        help="comma-separated scenario keys (e.g. list_county,ceiling,import; mixed, stats, soak)",
     )
+    parser.add_argument(
+        "--mix-requests", type=int, default=800, help="requests of the mixed load (default 800)"
+    )
+    parser.add_argument("--skip-mixed", action="store_true", help="no mixed load")
+    parser.add_argument(
+        "--soak-seconds", type=float, default=0, help="run the mix this long as a soak (1800)"
+    )
+    parser.add_argument(
+        "--soak-sample", type=float, default=30, help="seconds between worker RSS samples"
+    )
+    parser.add_argument("--skip-stats", action="store_true", help="no 党内统计 task")
+    parser.add_argument(
+        "--stats-year", type=int, help="党内统计 year (default: the last complete year)"
+    )
+    parser.add_argument("--stats-timeout", type=float, default=900.0)
     args = parser.parse_args(argv)
+    deploy = args.topology == "deploy"
+    args.clients = args.clients or (16 if deploy else 8)
+    args.workers = args.workers or (2 if deploy else 4)
     if not 1 <= args.clients <= 64 or not 1 <= args.requests <= 100_000:
         parser.error("--clients 1..64 and --requests 1..100000")
     url = database_url_arg(args.database_url)
+    if deploy:
+        from benchmarks.topology import client_env
+
+        # The sessions this process writes and the task it enqueues go where the servers look.
+        os.environ.update(client_env(url))
     setup_django(url)
 
     from django.db import connection
@@ -624,7 +693,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     only = set(args.only.split(",")) if args.only else None
     targets = discover()
     users = ensure_users(targets)
-    items = [sc for sc in scenarios(targets) if only is None or sc.key in only]
+    all_items = scenarios(targets)
+    items = [sc for sc in all_items if only is None or sc.key in only]
+    if deploy:
+        # Issue 8 measures pages, the mix, the task and the soak; export and import only on ask.
+        args.skip_export = args.skip_export or only is None or "export" not in only
+        args.skip_import = args.skip_import or only is None or "import" not in only
     with connection.cursor() as cur:
         pg = pg_settings(cur)
         cur.execute("SELECT count(*) FROM orgs_organization")
@@ -659,16 +733,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     connection.close()  # the main process stays idle while the server is measured
     pages = [sc for sc in items if sc.kind != "export"]
     export = next((sc for sc in items if sc.kind == "export"), None)
-    if pages or (export and not args.skip_export):
-        log = RESULTS_DIR / f"gunicorn-{stamp}.log"
-        say(
-            f"gunicorn: {args.workers} workers × {args.threads} threads (gthread); "
-            f"{args.clients} clients × {args.requests} requests per scenario"
-        )
-        with Gunicorn(url, args.workers, args.threads, log) as server:
+    wanted = {k: only is None or k in only for k in ("mixed", "stats", "soak")}
+    mixed = wanted["mixed"] and not args.skip_mixed
+    stats = wanted["stats"] and not args.skip_stats
+    soak = wanted["soak"] and args.soak_seconds > 0
+    if pages or (export and not args.skip_export) or mixed or stats or soak:
+        from benchmarks import mixload
+
+        server_cm: Any
+        if deploy:
+            from benchmarks.topology import DeployTopology
+
+            say(
+                f"topology: benchmarks/deploy.sh (nginx, 2 app servers × {args.workers} workers × "
+                f"{args.threads} threads, replica, Redis, RQ worker); {args.clients} clients × "
+                f"{args.requests} requests per scenario"
+            )
+            log = RESULTS_DIR / f"deploy-{stamp}.log"
+            server_cm = DeployTopology(url, args.workers, args.threads, log)
+        else:
+            log = RESULTS_DIR / f"gunicorn-{stamp}.log"
+            say(
+                f"gunicorn: {args.workers} workers × {args.threads} threads (gthread); "
+                f"{args.clients} clients × {args.requests} requests per scenario"
+            )
+            server_cm = Gunicorn(url, args.workers, args.threads, log)
+        report["topology"] = {"kind": args.topology, "log": str(log)}
+        with server_cm as server:
+            if deploy:
+                report["topology"]["up_seconds"] = server.up_seconds
+                report["topology"]["routing"] = probe_routing(server.port, all_items, users)
             report["pages"] = run_pages(server.port, pages, users, args)
             if export and not args.skip_export:
                 report["export"] = run_export(server.port, export, targets, users, args)
+            if mixed:
+                report["mixed"] = mixload.run_mixed(server.port, all_items, users, args)
+                report["throughput"] = mixload.throughput(report)
+            if stats:
+                report["stats_task"] = mixload.run_stats_task(targets, users, args)
+                connection.close()
+            if soak:
+                masters = server.master_pids() if deploy else [server.proc.pid]
+                report["soak"] = mixload.run_soak(server.port, all_items, users, masters, args)
     if not args.skip_import and (only is None or "import" in only):
         report["import"] = run_import(targets, args, url)
         imp = report["import"]
@@ -677,7 +783,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{imp.get('rows_per_s')} rows/s, peak RSS {imp.get('peak_rss_mb')} MB"
         )
     report.setdefault("pages", {})
-    table = markdown(report)
+    from benchmarks import mixload
+
+    table = (markdown(report) if report["pages"] else "") + "\n" + mixload.markdown(report)
     report["markdown"] = table
     path = RESULTS_DIR / f"run-{stamp}.json"
     write_json(path, report)

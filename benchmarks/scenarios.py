@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
+from urllib.parse import quote
 
 # Targets from the issue, at city scale on PostgreSQL.
 LIST_P95_MS = 50.0
@@ -12,6 +13,8 @@ ORG_P95_MS = 100.0
 # Issue 3: a township's compliance grid and a city subtree's dues report.
 LIFE_P95_MS = 200.0
 DUES_P95_MS = 200.0
+# Issue 8 (province, through nginx): every dashboard.
+DASHBOARD_P95_MS = 150.0
 IMPORT_ROWS_PER_S = 5000.0
 IMPORT_MAX_RSS_MB = 500.0
 
@@ -45,6 +48,9 @@ class Targets:
     year: int = 0
     dues_month: int = 0
     matches: dict[str, int] = field(default_factory=dict)
+    # A loaded member's whole name and the last 6 digits of another's ID (issue 8's searches).
+    name_query: str = ""
+    id_tail: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class Scenario:
     target_p95_ms: float | None = None
     # Every response must contain this (besides status 200 and a non-empty body).
     expect: bytes = b""
+    # The mixed load: one marker per URL (instead of `expect`).
+    expects: tuple[bytes, ...] = ()
 
 
 def discover(initials: str = INITIALS, full_pinyin: str = FULL_PINYIN) -> Targets:
@@ -96,9 +104,15 @@ def discover(initials: str = INITIALS, full_pinyin: str = FULL_PINYIN) -> Target
     )
     today = timezone.localdate()
     in_county = Member.objects.filter(org_path__startswith=root.path, status="normal")
+    # Fixed picks (by position in id order), so that runs on the same data ask the same.
+    count = in_county.count()
+    name_query = in_county.order_by("id").values_list("name", flat=True)[count // 2]
+    id_tail = in_county.order_by("id").values_list("id_number", flat=True)[count // 3][-6:]
     matches = {
         initials: in_county.filter(name_initials__startswith=initials).count(),
         full_pinyin: in_county.filter(name_pinyin__startswith=full_pinyin).count(),
+        name_query: in_county.filter(name__contains=name_query).count(),
+        id_tail: in_county.filter(id_number_reversed__startswith=id_tail[::-1]).count(),
     }
     return Targets(
         root=root,
@@ -113,6 +127,8 @@ def discover(initials: str = INITIALS, full_pinyin: str = FULL_PINYIN) -> Target
         matches=matches,
         year=today.year,
         dues_month=today.month - 1 or 12,
+        name_query=name_query,
+        id_tail=id_tail,
     )
 
 
@@ -148,6 +164,86 @@ def session_cookie(user: Any) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+# The dashboards (issue 8: p95 ≤ 150 ms each): key, label, account, URL ({root} and {town} are
+# filled in), marker, and the URL name that must exist for the entry to be measured (so the
+# 驾驶舱's lines measure themselves once zugong/dashboard has them). Adding a dashboard is a line.
+HOME = b'data-testid="headline"'
+COCKPIT = b'data-testid="cockpit-as-of"'
+# fmt: off
+DASHBOARDS: list[tuple[str, str, str, str, bytes, str]] = [
+    ("dash_home", "首页 待办与下级统计（全省）", "dept", "/", HOME, ""),
+    ("dash_home_town", "首页 乡镇账号", "town", "/", HOME, ""),
+    ("dash_home_focus", "首页 聚焦乡镇 ?org=", "dept", "/?org={town}", HOME, ""),
+    ("cockpit", "驾驶舱 全省", "dept", "/cockpit/", COCKPIT, "dashboard:cockpit"),
+    ("cockpit_town", "驾驶舱 乡镇 ?org=", "dept", "/cockpit/?org={town}", COCKPIT, "dashboard:cockpit"),
+    ("cockpit_town_role", "驾驶舱 乡镇账号", "town", "/cockpit/", COCKPIT, "dashboard:cockpit"),
+]
+# fmt: on
+
+# The mixed page load (issue 8: throughput ≥ 50 % of the ceiling and ≥ 5× the admin peer):
+# scenario key → weight, all requested by the department account (a township's pages by their
+# ?org=); keys whose scenario is not there (a dashboard not built yet) are left out.
+MIX: dict[str, int] = {
+    "list_county": 4,
+    "list_county_filter": 2,
+    "list_town_filter": 3,
+    "search_initials": 2,
+    "search_pinyin": 2,
+    "search_name": 2,
+    "search_id_tail": 2,
+    "org_county": 1,
+    "org_town": 2,
+    "dash_home": 2,
+    "dash_home_focus": 1,
+    "cockpit": 2,
+    "cockpit_town": 2,
+    "life_grid_town": 1,
+    "dues_report_town": 1,
+}
+
+
+def dashboard_scenarios(t: Targets) -> list[Scenario]:
+    from django.urls import NoReverseMatch, reverse
+
+    found = []
+    for key, label, role, url, expect, needs in DASHBOARDS:
+        if needs:
+            try:
+                reverse(needs)
+            except NoReverseMatch:
+                continue
+        found.append(
+            Scenario(
+                key,
+                label,
+                role,
+                (url.format(root=t.root.pk, town=t.town.pk),),
+                target_p95_ms=DASHBOARD_P95_MS,
+                expect=expect,
+            )
+        )
+    return found
+
+
+def mixed_scenario(items: list[Scenario]) -> Scenario:
+    """The weighted mix as one scenario: each URL as often as its weight, interleaved."""
+    by_key = {sc.key: sc for sc in items}
+    chosen = [(by_key[k], w) for k, w in MIX.items() if k in by_key]
+    slots: list[tuple[float, str, bytes]] = []
+    for sc, weight in chosen:
+        # Spread each page's requests evenly over the cycle (position i / weight).
+        slots.extend(((i + 0.5) / weight, sc.urls[0], sc.expect) for i in range(weight))
+    slots.sort(key=lambda slot: slot[0])
+    return Scenario(
+        "mixed",
+        "混合负载（加权的产品页面）",
+        "dept",
+        tuple(url for _, url, _ in slots),
+        kind="mix",
+        expects=tuple(expect for _, _, expect in slots),
+    )
 
 
 def scenarios(t: Targets) -> list[Scenario]:
@@ -194,6 +290,23 @@ def scenarios(t: Targets) -> list[Scenario]:
             target_p95_ms=LIST_P95_MS,
             expect=member_list,
         ),
+        Scenario(
+            "search_name",
+            "搜索 姓名",
+            "dept",
+            (f"/members/?q={quote(t.name_query)}",),
+            target_p95_ms=LIST_P95_MS,
+            expect=member_list,
+        ),
+        Scenario(
+            "search_id_tail",
+            "搜索 身份证号后6位",
+            "dept",
+            (f"/members/?q={t.id_tail}",),
+            target_p95_ms=LIST_P95_MS,
+            expect=member_list,
+        ),
+        *dashboard_scenarios(t),
         Scenario(
             "org_county",
             "组织页 县委（含统计）",

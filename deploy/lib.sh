@@ -64,3 +64,64 @@ app_env() {
     source "$DEPLOY_DIR/app.env"
     set +a
 }
+
+# deploy/nginx.conf.in with this deployment's directory and ports filled in, written to $1.
+render_nginx_conf() {
+    sed -e "s#@DEPLOY_DIR@#$DEPLOY_DIR#g" -e "s#@NGINX_PORT@#$NGINX_PORT#g" \
+        -e "s#@APP1_PORT@#$APP1_PORT#g" -e "s#@APP2_PORT@#$APP2_PORT#g" \
+        "$ROOT/deploy/nginx.conf.in" >"$1"
+}
+
+# The Redis configuration (cache, sessions, RQ queue) for this deployment, written to $1.
+write_redis_conf() {
+    cat >"$1" <<EOF
+# Cache, sessions and the RQ queue. Loopback only; the queue must never be evicted.
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+daemonize yes
+pidfile $PIDS/redis.pid
+logfile $LOGS/redis.log
+dir $DEPLOY_DIR/redis
+save ""
+appendonly yes
+appendfsync everysec
+maxmemory 256mb
+maxmemory-policy noeviction
+EOF
+}
+
+# Start redis-server with that configuration unless it runs; wait until it answers.
+start_redis() {
+    write_redis_conf "$DEPLOY_DIR/redis/redis.conf"
+    if live_pid redis >/dev/null; then
+        log "redis already running on :$REDIS_PORT"
+    else
+        port_busy "$REDIS_PORT" && die "port $REDIS_PORT is taken by something else"
+        log "start redis on 127.0.0.1:$REDIS_PORT"
+        redis-server "$DEPLOY_DIR/redis/redis.conf"
+        for _ in $(seq 50); do
+            redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
+            sleep 0.1
+        done
+    fi
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -q PONG || die "redis does not answer"
+}
+
+# Render and check nginx.conf, then start nginx (or reload it when it runs).
+start_nginx() {
+    local pid
+    mkdir -p "$DEPLOY_DIR/nginx/tmp"
+    chown www-data "$DEPLOY_DIR/nginx/tmp"
+    render_nginx_conf "$DEPLOY_DIR/nginx/nginx.conf"
+    nginx -t -q -c "$DEPLOY_DIR/nginx/nginx.conf" -p "$DEPLOY_DIR/nginx" 2>>"$LOGS/nginx-error.log" ||
+        die "nginx -t failed: $LOGS/nginx-error.log"
+    if pid="$(live_pid nginx)"; then
+        log "nginx already running (pid $pid): reload"
+        kill -HUP "$pid"
+    else
+        port_busy "$NGINX_PORT" && die "port $NGINX_PORT is taken by something else"
+        log "start nginx on 127.0.0.1:$NGINX_PORT"
+        nginx -c "$DEPLOY_DIR/nginx/nginx.conf" -p "$DEPLOY_DIR/nginx"
+    fi
+}

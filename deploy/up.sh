@@ -127,33 +127,7 @@ log "replica streams (pg_stat_replication.state = $state)"
 
 # --- Redis ------------------------------------------------------------------------------------
 
-cat >"$DEPLOY_DIR/redis/redis.conf" <<EOF
-# Cache, sessions and the RQ queue. Loopback only; the queue must never be evicted.
-bind 127.0.0.1
-port $REDIS_PORT
-protected-mode yes
-daemonize yes
-pidfile $PIDS/redis.pid
-logfile $LOGS/redis.log
-dir $DEPLOY_DIR/redis
-save ""
-appendonly yes
-appendfsync everysec
-maxmemory 256mb
-maxmemory-policy noeviction
-EOF
-if live_pid redis >/dev/null; then
-    log "redis already running on :$REDIS_PORT"
-else
-    port_busy "$REDIS_PORT" && die "port $REDIS_PORT is taken by something else"
-    log "start redis on 127.0.0.1:$REDIS_PORT"
-    redis-server "$DEPLOY_DIR/redis/redis.conf"
-    for _ in $(seq 50); do
-        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
-        sleep 0.1
-    done
-fi
-redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping | grep -q PONG || die "redis does not answer"
+start_redis
 
 # --- the database: migrate, demo county, findings, static files -------------------------------
 
@@ -214,21 +188,7 @@ echo $! >"$PIDS/worker.pid"
 
 # --- nginx ------------------------------------------------------------------------------------
 
-mkdir -p "$DEPLOY_DIR/nginx/tmp"
-chown www-data "$DEPLOY_DIR/nginx/tmp"
-sed -e "s#@DEPLOY_DIR@#$DEPLOY_DIR#g" -e "s#@NGINX_PORT@#$NGINX_PORT#g" \
-    -e "s#@APP1_PORT@#$APP1_PORT#g" -e "s#@APP2_PORT@#$APP2_PORT#g" \
-    "$ROOT/deploy/nginx.conf.in" >"$DEPLOY_DIR/nginx/nginx.conf"
-nginx -t -q -c "$DEPLOY_DIR/nginx/nginx.conf" -p "$DEPLOY_DIR/nginx" 2>>"$LOGS/nginx-error.log" ||
-    die "nginx -t failed: $LOGS/nginx-error.log"
-if pid="$(live_pid nginx)"; then
-    log "nginx already running (pid $pid): reload"
-    kill -HUP "$pid"
-else
-    port_busy "$NGINX_PORT" && die "port $NGINX_PORT is taken by something else"
-    log "start nginx on 127.0.0.1:$NGINX_PORT"
-    nginx -c "$DEPLOY_DIR/nginx/nginx.conf" -p "$DEPLOY_DIR/nginx"
-fi
+start_nginx
 
 # --- wait until the whole chain answers -------------------------------------------------------
 

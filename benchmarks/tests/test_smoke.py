@@ -155,3 +155,119 @@ def test_markdown_table() -> None:
         },
     }
     assert "| FAIL |" in markdown(report)
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 8: the province's other registers, the mixed load, the soak's memory verdict
+
+
+@pytest.mark.django_db
+def test_name_keys_equal_the_registers_derive_functions() -> None:
+    from benchmarks.cadres_load import NameKeys
+    from zugong.cadres.archive_services import derive_names
+    from zugong.cadres.models import Cadre
+    from zugong.talents.models import Talent
+    from zugong.talents.services import derive_fields
+
+    keys = NameKeys()
+    for name in ("单雄信", "张伟", "欧阳娜娜", "曾国藩"):
+        cadre, talent = Cadre(name=name), Talent(name=name)
+        derive_names(cadre)
+        derive_fields(talent)
+        assert keys(name) == (cadre.name_pinyin, cadre.name_initials)
+        assert (talent.name_pinyin, talent.name_initials) == keys(name)
+
+
+def test_talent_objects_are_valid_records(demo) -> None:
+    from benchmarks.cadres_load import NameKeys
+    from benchmarks.talents_load import talent_areas, talent_objects
+    from zugong.core.ids import check_id_number
+    from zugong.talents.models import Talent
+
+    areas, weights = talent_areas()
+    talents = list(
+        talent_objects(
+            600,
+            today=TODAY,
+            seed=1,
+            areas=areas,
+            weights=weights,
+            tiers=["A", "B", "C", "D"],
+            names=NameKeys(),
+        )
+    )
+    assert len({t.id_number for t in talents}) == 600
+    assert {t.org_id for t in talents} <= {a.pk for a in areas}
+    for talent in talents[::37]:
+        check = check_id_number(talent.id_number, today=TODAY)
+        assert not check.errors, (talent.id_number, check.errors)
+        assert talent.birth_date == check.birth_date and talent.gender == check.sex
+        talent.full_clean(exclude=["id_number"])  # the field checks, uniqueness aside
+        assert isinstance(talent, Talent) and talent.org_path == talent.org.path
+
+
+@pytest.mark.django_db
+def test_cadre_objects_spread_over_units() -> None:
+    from benchmarks.cadres_load import NameKeys, cadre_objects
+    from zugong.cadres.models import Unit
+
+    units = [Unit(id=i, name=f"单位{i}", path=f"000{i}", depth=3) for i in range(1, 4)]
+    cadres = list(cadre_objects(30, units, seed=2, names=NameKeys()))
+    assert [c.unit_id for c in cadres[:6]] == [1, 2, 3, 1, 2, 3]
+    assert len({c.id_number for c in cadres}) == 30
+    assert all(c.id_number_reversed == c.id_number[::-1] and c.name_pinyin for c in cadres)
+
+
+def test_mixed_scenario_follows_the_weights() -> None:
+    from benchmarks.scenarios import MIX, Scenario, mixed_scenario
+
+    items = [Scenario(key, key, "dept", (f"/{key}/",), expect=key.encode()) for key in MIX] + [
+        Scenario("ceiling", "c", "dept", ("/bench/ceiling/",), kind="reference")
+    ]
+    mix = mixed_scenario(items[:3] + items[-1:])
+    assert set(mix.urls) == {f"/{k}/" for k in list(MIX)[:3]}
+    for key in list(MIX)[:3]:
+        assert mix.urls.count(f"/{key}/") == MIX[key]
+    assert all(e == u.strip("/").encode() for u, e in zip(mix.urls, mix.expects, strict=True))
+
+
+def test_dashboards_need_their_url(demo) -> None:
+    from django.urls import NoReverseMatch, reverse
+
+    from benchmarks.scenarios import DASHBOARDS, dashboard_scenarios, discover
+
+    found = {sc.key for sc in dashboard_scenarios(discover())}
+    for key, *_, needs in DASHBOARDS:
+        try:
+            exists = not needs or bool(reverse(needs))
+        except NoReverseMatch:
+            exists = False
+        assert (key in found) == exists
+
+
+def test_memory_verdict_and_throughput() -> None:
+    from benchmarks.mixload import throughput
+    from benchmarks.topology import memory_verdict
+
+    samples = [
+        {"t_s": 0.0, "rss_mb": {1: 50.0, 2: 50.0}},
+        {"t_s": 30.0, "rss_mb": {1: 100.0, 2: 100.0}},
+        {"t_s": 60.0, "rss_mb": {1: 108.0, 2: 100.0}},
+    ]
+    verdict = memory_verdict(samples, warmup_s=20, growth=0.10)
+    assert verdict["flat"] and verdict["workers"]["1"]["start_mb"] == 100.0
+    samples.append({"t_s": 90.0, "rss_mb": {1: 115.0, 3: 60.0}})
+    verdict = memory_verdict(samples, warmup_s=20, growth=0.10)
+    assert not verdict["flat"]
+    assert verdict["workers"]["2"]["note"] == "replaced during the soak"
+    report = {
+        "pages": {
+            "ceiling": {"concurrent": {"req_per_s": 100.0}},
+            "peer_admin": {"concurrent": {"req_per_s": 5.0}},
+        },
+        "mixed": {"concurrent": {"req_per_s": 60.0}},
+    }
+    result = throughput(report)
+    assert result["ceiling_verdict"] == "pass" and result["peer_verdict"] == "pass"
+    report["mixed"]["concurrent"]["req_per_s"] = 20.0
+    assert throughput(report)["ceiling_verdict"] == "FAIL"
