@@ -129,7 +129,7 @@ def test_dashboard_reads_the_replica_once_the_pin_expired():
     time.sleep(PIN_SECONDS + 0.5)
     before = replica_xacts()
     routes = Counter()
-    pages = ["/", "/life/compliance/", "/cadres/stats/", "/talents/statistics/"]
+    pages = ["/", "/life/compliance/", "/cadres/stats/", "/talents/statistics/", "/cockpit/"]
     for path in pages * 3:
         resp = b.get(path)
         assert resp.status in (200, 403), (path, resp.status)
