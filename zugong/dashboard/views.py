@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from zugong.core.dbrouting import reads_from_replica
@@ -64,6 +65,9 @@ def unknown_calendar_years() -> list[int]:
     return [y for y in years if not calendar.is_known_year(y)]
 
 
+COCKPIT_CHILDREN_SHOWN = 30
+
+
 def _cockpit_scopes(request: HttpRequest) -> tuple[Organization | None, Any]:
     """The organization (?org=) and cadre unit (?unit=) shown: the account's anchors by default,
     anything outside its scopes a 404."""
@@ -94,16 +98,35 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     if not cockpit_panels.sections_for(request.user):
         raise PermissionDenied("本账号的角色没有驾驶舱。")
     org, unit = _cockpit_scopes(request)
-    children = list(org_selectors.children_of(request.user, org)) if org is not None else []
-    view = cockpit_panels.build(request.user, org, children, unit, timezone.localdate())
+    exporting = request.GET.get("export") == "xlsx"
+    children_qs = (
+        org_selectors.children_of(request.user, org)
+        if org is not None
+        else Organization.objects.none()
+    )
+    children_total = children_qs.count()
+    # A province's root can have thousands of children: the page shows the largest, the
+    # export all of them.
+    if not exporting:
+        children_qs = children_qs.order_by("-rollup__members_total", "sort_order", "path")[
+            :COCKPIT_CHILDREN_SHOWN
+        ]
+    view = cockpit_panels.build(request.user, org, list(children_qs), unit, timezone.localdate())
     if not view.sections:
         raise PermissionDenied("驾驶舱按管理范围显示：本账号没有所辖党组织或干部单位。")
-    if request.GET.get("export") == "xlsx":
+    if exporting:
         return _cockpit_export(view, request.GET.get("panel", ""))
     return render(
         request,
         "dashboard/cockpit.html",
-        {"root": org, "unit": unit, "view": view, "charts": view.charts()},
+        {
+            "root": org,
+            "unit": unit,
+            "view": view,
+            "charts": view.charts(),
+            "children_total": children_total,
+            "members_url": reverse("members:list"),
+        },
     )
 
 
