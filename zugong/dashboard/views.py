@@ -18,6 +18,22 @@ from zugong.dashboard import selectors
 from zugong.orgs import selectors as org_selectors
 from zugong.orgs.models import Organization
 
+CHILDREN_SHOWN = 30
+
+
+def largest_children(
+    user: Any, org: Organization | None, limit: int | None = CHILDREN_SHOWN
+) -> tuple[list[Organization], int]:
+    """The subordinate organizations with the most members, and how many there are in all: a
+    province's root can have thousands, which no chart or page table can show."""
+    if org is None:
+        return [], 0
+    children = org_selectors.children_of(user, org)
+    total = children.count()
+    if limit is not None and total > limit:
+        children = children.order_by("-rollup__members_total", "sort_order", "path")[:limit]
+    return list(children), total
+
 
 @reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         findings = findings.filter(rule_id=rule_id)
     if request.GET.get("export") == "xlsx":
         return export_response("findings", findings)
-    children = list(org_selectors.children_of(request.user, root)) if root else []
+    children, children_total = largest_children(request.user, root)
     chart = {
         "labels": [c.short_name or c.name for c in children],
         "full": [c.rollup.full_members_total for c in children],
@@ -52,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "page_obj": paginate(request, findings, per_page=20),
             "by_rule": by_rule,
             "children": children,
+            "children_total": children_total,
             "chart": chart,
         },
     )
@@ -63,9 +80,6 @@ def unknown_calendar_years() -> list[int]:
     years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
     calendar = workday_calendar()
     return [y for y in years if not calendar.is_known_year(y)]
-
-
-COCKPIT_CHILDREN_SHOWN = 30
 
 
 def _cockpit_scopes(request: HttpRequest) -> tuple[Organization | None, Any]:
@@ -99,19 +113,10 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("本账号的角色没有驾驶舱。")
     org, unit = _cockpit_scopes(request)
     exporting = request.GET.get("export") == "xlsx"
-    children_qs = (
-        org_selectors.children_of(request.user, org)
-        if org is not None
-        else Organization.objects.none()
+    children, children_total = largest_children(
+        request.user, org, limit=None if exporting else CHILDREN_SHOWN
     )
-    children_total = children_qs.count()
-    # A province's root can have thousands of children: the page shows the largest, the
-    # export all of them.
-    if not exporting:
-        children_qs = children_qs.order_by("-rollup__members_total", "sort_order", "path")[
-            :COCKPIT_CHILDREN_SHOWN
-        ]
-    view = cockpit_panels.build(request.user, org, list(children_qs), unit, timezone.localdate())
+    view = cockpit_panels.build(request.user, org, children, unit, timezone.localdate())
     if not view.sections:
         raise PermissionDenied("驾驶舱按管理范围显示：本账号没有所辖党组织或干部单位。")
     if exporting:

@@ -97,11 +97,15 @@ def test_home_chart_is_flat(client, users, tree, django_assert_max_num_queries) 
             make_member(branch, "王五")
 
     def rows(response) -> int:  # noqa: ANN001
-        return len(response.context["chart"]["labels"])
+        return response.context["children_total"]
 
     assert_flat_queries(
         client, reverse("dashboard:home"), grow, rows, django_assert_max_num_queries
     )
+    # 2 townships + 40 new: the chart shows the 30 with the most members and says so.
+    response = client.get(reverse("dashboard:home"))
+    assert len(response.context["chart"]["labels"]) == 30
+    assert "共 42 个下级组织" in response.content.decode()
 
 
 def test_home_for_each_role_renders_within_budget(
