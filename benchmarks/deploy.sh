@@ -171,15 +171,5 @@ echo $! >"$PIDS/worker.pid"
 # --- nginx, then wait until the whole chain answers -------------------------------------------
 
 start_nginx
-for port in "$APP1_PORT" "$APP2_PORT" "$NGINX_PORT"; do
-    ok=
-    for _ in $(seq 240); do
-        if curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz"; then
-            ok=1
-            break
-        fi
-        sleep 0.5
-    done
-    [[ -n "$ok" ]] || die "nothing answers on 127.0.0.1:$port/healthz (see $LOGS/)"
-done
+wait_healthy 240 "$APP1_PORT" "$APP2_PORT" "$NGINX_PORT"
 log "up in $(($(date +%s) - started_at)) s: http://127.0.0.1:$NGINX_PORT/"

@@ -125,3 +125,20 @@ start_nginx() {
         nginx -c "$DEPLOY_DIR/nginx/nginx.conf" -p "$DEPLOY_DIR/nginx"
     fi
 }
+
+# Wait until every given port answers /healthz (half a second apart, `tries` times at most).
+wait_healthy() {
+    local tries=$1 port ok
+    shift
+    for port in "$@"; do
+        ok=
+        for _ in $(seq "$tries"); do
+            if curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz"; then
+                ok=1
+                break
+            fi
+            sleep 0.5
+        done
+        [[ -n "$ok" ]] || die "nothing answers on 127.0.0.1:$port/healthz (see $LOGS/)"
+    done
+}
