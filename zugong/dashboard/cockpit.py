@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from zugong.accounts.models import Role, User
 from zugong.core.selectors import cached_code_items
+from zugong.dues.rules import money
 from zugong.members.models import MemberType
 from zugong.members.selectors import AGE_BAND_LABELS
 from zugong.orgs.models import Organization, OrgKind
@@ -141,11 +142,6 @@ def code_labels(table: str) -> dict[str, str]:
 def _link(name: str, **params: object) -> str:
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return reverse(name) + (f"?{query}" if query else "")
-
-
-def _money(value: Decimal | None) -> Decimal:
-    # SQLite sums decimals as floats: back to whole 分, as PostgreSQL returns them.
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def _percent(part: float, whole: float) -> str:
@@ -425,8 +421,8 @@ def talent_section(user: User, org: Organization, values: Counts, today: date) -
         sums = FundBudget.objects.filter(year=today.year, org_path__startswith=org.path).aggregate(
             amount=Sum("amount"), allocated=Sum("allocated"), spent=Sum("spent")
         )
-        budget = _money(sums["amount"])
-        spent = _money(sums["spent"])
+        budget = money(Decimal(sums["amount"] or 0))
+        spent = money(Decimal(sums["spent"] or 0))
         usage = _link("talents:fund_usage", year=today.year)
         panels.append(
             Panel(
@@ -437,7 +433,7 @@ def talent_section(user: User, org: Organization, values: Counts, today: date) -
                     PanelRow(
                         "年度预算", budget, link=_link("talents:fund_budget_list", year=today.year)
                     ),
-                    PanelRow("已分配", _money(sums["allocated"]), link=usage),
+                    PanelRow("已分配", money(Decimal(sums["allocated"] or 0)), link=usage),
                     PanelRow("已拨付", spent, link=_link("talents:fund_disbursement_list")),
                 ],
                 unit="元",
@@ -481,7 +477,7 @@ def campaign_section(user: User, today: date) -> Section | None:
 # --- cadres and supervision --------------------------------------------------------------------
 
 
-def cadre_section(user: User, unit: Any, values: Counts) -> Section:
+def cadre_section(unit: Any, values: Counts) -> Section:
     from zugong.cadres.growth_rules import RESERVE_LEVELS
     from zugong.cadres.models import PostLevel
 
@@ -636,17 +632,8 @@ def sections_for(user: User) -> tuple[str, ...]:
     return ROLE_SECTIONS.get(user.role, ())
 
 
-def party_values(org: Organization, today: date) -> tuple[Counts, date | None]:
-    """The scope root's counts: stored for a committee, live for a single branch."""
-    if org.kind in structure.STORED_KINDS:
-        build = structure.latest_build()
-        return structure.counts([org.pk], _ALL_ORG_DIMENSIONS).get(
-            org.pk, {}
-        ), build.as_of if build else None
-    return structure.live_counts(org.path, today), today
-
-
-_ALL_ORG_DIMENSIONS = (
+# What the party sections read of the scope root's roll-up.
+PARTY_DIMENSIONS = (
     *structure.MEMBER_DIMENSIONS,
     "org_category",
     "org_kind",
@@ -657,6 +644,20 @@ _ALL_ORG_DIMENSIONS = (
     "dues",
     "talent",
 )
+CADRE_DIMENSIONS = ("c_age", "c_gender", "c_level", "c_young", "c_quota", "c_held")
+
+
+def _stored_as_of() -> date | None:
+    build = structure.latest_build()
+    return build.as_of if build else None
+
+
+def party_values(org: Organization, today: date) -> tuple[Counts, date | None]:
+    """The scope root's counts: stored for a committee, live for a single branch."""
+    if org.kind not in structure.STORED_KINDS:
+        return structure.live_counts(org.path, today), today
+    values = structure.counts([org.pk], PARTY_DIMENSIONS).get(org.pk, {})
+    return values, _stored_as_of()
 
 
 def build(
@@ -695,16 +696,13 @@ def build(
         from zugong.cadres.models import Unit
 
         kids = list(Unit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "path"))
-        stored = structure.counts(
-            [unit.pk, *(u.pk for u in kids)],
-            ["c_age", "c_gender", "c_level", "c_young", "c_quota", "c_held"],
-            tree=RollupTree.UNIT,
-        )
-        sections.append(cadre_section(user, unit, stored.get(unit.pk, {})))
-        unit_children = [(u, sum(stored.get(u.pk, {}).get("c_level", {}).values())) for u in kids]
+        own = structure.counts([unit.pk], CADRE_DIMENSIONS, tree=RollupTree.UNIT)
+        sections.append(cadre_section(unit, own.get(unit.pk, {})))
+        # The children need their totals only: every cadre has one 职务层次 value.
+        levels = structure.counts([u.pk for u in kids], ["c_level"], tree=RollupTree.UNIT)
+        unit_children = [(u, sum(levels.get(u.pk, {}).get("c_level", {}).values())) for u in kids]
         if as_of is None:
-            build_row = structure.latest_build()
-            as_of = build_row.as_of if build_row else None
+            as_of = _stored_as_of()
     if "supervision" in wanted:
         from zugong.supervision.case_selectors import sees_queue
 

@@ -92,17 +92,14 @@ def _cockpit_scopes(request: HttpRequest) -> tuple[Organization | None, Any]:
         if not raw_org.isdigit():
             raise Http404("组织参数无效")
         org = org_selectors.get_org(user, int(raw_org))
-    unit = None
-    if user.cadre_scope.path is not None:
-        from zugong.cadres.scope import get_unit, visible_units
+    unit = user.anchor_unit  # loaded with the account; None without a cadre scope
+    raw_unit = request.GET.get("unit", "")
+    if unit is not None and raw_unit:
+        from zugong.cadres.scope import get_unit
 
-        raw_unit = request.GET.get("unit", "")
-        if raw_unit:
-            if not raw_unit.isdigit():
-                raise Http404("单位参数无效")
-            unit = get_unit(user, int(raw_unit))
-        else:
-            unit = visible_units(user).order_by("depth", "path").first()
+        if not raw_unit.isdigit():
+            raise Http404("单位参数无效")
+        unit = get_unit(user, int(raw_unit))
     return org, unit
 
 

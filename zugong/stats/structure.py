@@ -47,7 +47,7 @@ from django.utils import timezone
 
 from zugong.core.rules.engine import RuleContext
 from zugong.members.models import COUNTED_STATUSES, Member
-from zugong.members.selectors import AGE_BANDS
+from zugong.members.selectors import AGE_BANDS, age_band_q
 from zugong.orgs.models import PATH_STEP, LeadershipTeam, Organization, OrgKind, OrgStatus
 from zugong.stats.models import RollupBuild, RollupTree, StructureRollup
 
@@ -65,12 +65,9 @@ Row = tuple[str, str, str, int]  # (path, dimension, value, count) of what sits 
 
 
 def age_case(on: date) -> Case:
-    """members.selectors.AGE_BANDS on `on`, as a SQL CASE over the birth date."""
-    whens = []
-    for key, (_low, high) in AGE_BANDS.items():
-        if high is not None:
-            whens.append(When(birth_date__gt=on - relativedelta(years=high + 1), then=Value(key)))
-    last = next(k for k, (_low, high) in AGE_BANDS.items() if high is None)
+    """The member list's age bands (members.selectors.age_band_q) on `on`, as one SQL CASE."""
+    *bands, last = AGE_BANDS
+    whens = [When(age_band_q(band, on), then=Value(band)) for band in bands]
     return Case(*whens, default=Value(last), output_field=CharField())
 
 
